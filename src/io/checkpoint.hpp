@@ -1,0 +1,57 @@
+#pragma once
+// Checkpoints: named distributed arrays, scalars and counters (RNG step, time step, epoch) in one
+// HDF5 file, written atomically (the previous checkpoint stays valid until the new one is complete).
+//
+// Layout: /checkpoint (attrs kind, format_version)
+//           arrays/<name>    distributed or replicated N-d arrays
+//           scalars/<name>   double
+//           counters/<name>  uint64
+#include <cstdint>
+#include <string>
+
+#include "io/h5file.hpp"
+
+namespace macrodyn::io {
+
+class CheckpointWriter {
+ public:
+  // `kind` names what is checkpointed ("allen_cahn", "lj", "trainer"); restore checks it.
+  CheckpointWriter(const std::string& path, MPI_Comm comm, const std::string& kind);
+  template <class T>
+  void array(const std::string& name, const Dims& global, const Dims& offset, const Dims& local, const T* data) {
+    file_.write("/checkpoint/arrays/" + name, global, offset, local, data);
+  }
+  template <class T>
+  void replicated_array(const std::string& name, const Dims& dims, const T* data) {
+    file_.write_replicated("/checkpoint/arrays/" + name, dims, data);
+  }
+  void scalar(const std::string& name, double value);
+  void counter(const std::string& name, uint64_t value);
+  void text(const std::string& name, const std::string& value);
+  void commit() { file_.commit(); }
+
+ private:
+  H5File file_;
+};
+
+class CheckpointReader {
+ public:
+  CheckpointReader(const std::string& path, MPI_Comm comm, const std::string& expected_kind);
+  template <class T>
+  void array(const std::string& name, const Dims& offset, const Dims& local, T* data) const {
+    file_.read("/checkpoint/arrays/" + name, offset, local, data);
+  }
+  template <class T>
+  std::vector<T> replicated_array(const std::string& name) const {
+    return file_.read_all<T>("/checkpoint/arrays/" + name);
+  }
+  Dims array_dims(const std::string& name) const { return file_.dims("/checkpoint/arrays/" + name); }
+  double scalar(const std::string& name) const;
+  uint64_t counter(const std::string& name) const;
+  std::string text(const std::string& name) const;
+
+ private:
+  H5File file_;
+};
+
+}  // namespace macrodyn::io
