@@ -1,0 +1,57 @@
+#pragma once
+// The layer interface of the neural core: parameters, forward, backward (and their dual forms).
+//
+// forward(x, y, training)            y = f(x);      x: (in_features, B), y: (out_features, B).
+//                                    The layer caches what backward needs (x, pre-activations...).
+// backward(dy, dx)                   dx = (df/dx)^T dy for the cached x, and ADDS dL/dtheta to
+//                                    every Parameter::grad (callers zero grads between steps).
+//
+// Dual form, for losses on derivatives of a network w.r.t. its input (condition number of the
+// encoder Jacobian, grad_z V of OnsagerNet). A dual batch carries K tangent directions per sample:
+// xdot has shape (in_features, K*B), column k*B + b is tangent k of sample b.
+// forward_dual(x, xdot, y, ydot)     y = f(x), ydot = (df/dx)(x) xdot            (JVP; caches)
+// backward_dual(dy, dydot, dx, dxdot) reverse mode through that computation:
+//                                    dx    = (df/dx)^T dy + (d/dx[(df/dx) xdot])^T dydot
+//                                    dxdot = (df/dx)^T dydot
+//                                    and ADDS the parameter gradient of <dy,y> + <dydot,ydot>.
+// With this, the gradient of any loss L(J) of the Jacobian J = dphi/dx w.r.t. the parameters is
+// exact: dL/dtheta = d/dtheta <G, J> at fixed G = dL/dJ, i.e. one dual pass with tangents = rows
+// of G (see nn/jacobian.hpp). Layers that are never differentiated w.r.t. their input (flows,
+// convs of the self-similar models) may leave the dual form unimplemented: it then throws.
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "nn/tensor.hpp"
+
+namespace macrodyn::nn {
+
+template <class T>
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual std::string kind() const = 0;  // "dense", "tanh", "conv2d", ... (used by save/load)
+  virtual size_t in_features() const = 0;
+  virtual size_t out_features() const = 0;
+
+  virtual void forward(const Tensor<T>& x, Tensor<T>& y, bool training) = 0;
+  virtual void backward(const Tensor<T>& dy, Tensor<T>& dx) = 0;
+
+  virtual void forward_dual(const Tensor<T>& /*x*/, const Tensor<T>& /*xdot*/, Tensor<T>& /*y*/,
+                            Tensor<T>& /*ydot*/) {
+    fail("layer '", kind(), "' does not support input-derivative (dual) passes");
+  }
+  virtual void backward_dual(const Tensor<T>& /*dy*/, const Tensor<T>& /*dydot*/, Tensor<T>& /*dx*/,
+                             Tensor<T>& /*dxdot*/) {
+    fail("layer '", kind(), "' does not support input-derivative (dual) passes");
+  }
+
+  // Trainable parameters (views alias the layer's storage). Empty for parameter-free layers.
+  virtual std::vector<Parameter<T>> parameters() { return {}; }
+  // Non-trainable state that must be saved with the model (batch-norm running statistics ...).
+  virtual std::vector<Parameter<T>> buffers() { return {}; }
+  // Shape-defining hyper-parameters, saved with the model so that load() can rebuild the layer.
+  virtual std::vector<double> hyper_parameters() const { return {}; }
+};
+
+}  // namespace macrodyn::nn
