@@ -2,6 +2,9 @@
 
 #include "decomp/register_stages.hpp"
 #include "io/register_stages.hpp"
+#include "sim/cellular_automata/register_stages.hpp"
+#include "sim/linear_ode/register_stages.hpp"
+#include "sim/oscillator/register_stages.hpp"
 
 namespace macrodyn {
 
@@ -9,6 +12,9 @@ StageRegistry build_registry() {
   StageRegistry registry;
   register_decomp_stages(registry);
   register_io_stages(registry);
+  register_cellular_automata_stages(registry);
+  register_linear_ode_stages(registry);
+  register_oscillator_stages(registry);
   return registry;
 }
 

@@ -1,0 +1,34 @@
+# Command-line behaviour of the macrodyn executable (bad decks, help, version, a whole run).
+set(E2E ${MACRODYN_E2E_DIR}/expect.sh)
+set(DECKS ${MACRODYN_E2E_DIR}/decks)
+set(MD $<TARGET_FILE:macrodyn>)
+
+function(macrodyn_e2e name want regex)
+  add_test(NAME e2e_${name} COMMAND ${E2E} ${want} ${regex} ${ARGN} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+endfunction()
+
+macrodyn_e2e(version ok "^macrodyn [0-9]+\\.[0-9]+\\.[0-9]+ \\(git " ${MD} --version)
+macrodyn_e2e(help ok "macrodyn run DECK" ${MD} --help)
+macrodyn_e2e(no_arguments fail "usage: macrodyn" ${MD})
+macrodyn_e2e(unknown_command fail "unknown command 'frobnicate'" ${MD} frobnicate)
+macrodyn_e2e(missing_deck fail "no_such_deck.toml: cannot open deck file" ${MD} check no_such_deck.toml)
+macrodyn_e2e(malformed_deck fail "malformed.toml:5:[0-9]+: TOML syntax error" ${MD} check ${DECKS}/malformed.toml)
+macrodyn_e2e(unknown_key fail "unknown_key.toml:8: unknown key 'stage\\[0\\].repeets'" ${MD} check ${DECKS}/unknown_key.toml)
+macrodyn_e2e(wrong_type fail "wrong_type.toml:4: key 'stage\\[0\\].n': expected an integer, got a string" ${MD} check ${DECKS}/wrong_type.toml)
+macrodyn_e2e(out_of_range fail "out_of_range.toml:5: key 'stage\\[0\\].ghost': value 0 is outside" ${MD} check ${DECKS}/out_of_range.toml)
+macrodyn_e2e(unknown_stage fail "no simulate stage named 'navier_stokes'" ${MD} check ${DECKS}/unknown_stage.toml)
+macrodyn_e2e(run_with_bad_deck_writes_nothing fail "unknown key" ${MD} run ${DECKS}/unknown_key.toml)
+macrodyn_e2e(bench_unknown_option fail "unknown option '--nn'" ${MD} bench halo_exchange --nn 3)
+macrodyn_e2e(bench_unknown_case fail "unknown case 'warp_drive'" ${MD} bench warp_drive)
+macrodyn_e2e(bench_halo ok "bench halo_exchange exchanges_per_s [0-9.e+]+ 1/s" ${MD} bench halo_exchange --n 64 --repeats 5)
+macrodyn_e2e(check_good ok "good.toml: OK \\(2 stages" ${MD} check ${DECKS}/good.toml)
+# A whole run on 2 ranks: the timer report closes the log, and the run directory holds deck, log and timers.
+add_test(NAME e2e_run_mpi
+         COMMAND ${E2E} ok "timer report \\(2 ranks"
+                 ${MACRODYN_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${MD} run ${DECKS}/good.toml
+         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+add_test(NAME e2e_run_outputs
+         COMMAND sh -c "test -s e2e_runs/good/deck.toml && grep -q 'timer report' e2e_runs/good/macrodyn.log && h5ls e2e_runs/good/timers.h5/timers | grep -q mean_s && test ! -e runs/typo"
+         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(e2e_run_outputs PROPERTIES DEPENDS e2e_run_mpi)
+set_tests_properties(e2e_run_mpi PROPERTIES PROCESSORS 2)
