@@ -46,6 +46,14 @@ class Layer {
     fail("layer '", kind(), "' does not support input-derivative (dual) passes");
   }
 
+  // backward() without the input gradient: only ADDS dL/dtheta. Used for the first layer of a model,
+  // whose input needs no gradient (skips the largest GEMM of an autoencoder's input layer).
+  // (Added by the feed-forward layers' author; the default simply discards dx.)
+  virtual void backward_parameters(const Tensor<T>& dy) {
+    Tensor<T> dx;
+    backward(dy, dx);
+  }
+
   // Trainable parameters (views alias the layer's storage). Empty for parameter-free layers.
   virtual std::vector<Parameter<T>> parameters() { return {}; }
   // Non-trainable state that must be saved with the model (batch-norm running statistics ...).

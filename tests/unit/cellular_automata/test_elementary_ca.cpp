@@ -101,8 +101,8 @@ TEST_CASE("rule 30 from a single seed: first rows and the centre column", "[ca]"
   check_segment(st[2], c - 2, "11001");
   check_segment(st[3], c - 3, "1101111");
   check_segment(st[4], c - 4, "110010001");
-  // OEIS A051023 (centre column of rule 30)
-  const int centre[] = {1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0};
+  // OEIS A051023 (centre column of rule 30; checked against the Boolean form l xor (c or r))
+  const int centre[] = {1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0};
   for (int t = 0; t <= steps; ++t) {
     INFO("t " << t);
     REQUIRE(st[t][c] == centre[t]);
@@ -149,7 +149,7 @@ TEST_CASE("periodic rows: width 1 and 3 wrap around", "[ca]") {
   auto one = evolve(1, {0}, 2);  // rule 1: 000 -> 1, 111 -> 0
   REQUIRE(one[1][0] == 1);
   REQUIRE(one[2][0] == 0);
-  // Rule 90 on width 3 from 100: each cell is the xor of the other two -> 011 -> 011 ^ ... = 101?
+  // Rule 90 on width 3 from 100: each cell becomes the xor of its two (wrapped) neighbours -> 011.
   auto three = evolve(90, {1, 0, 0}, 1);
   REQUIRE(three[1] == std::vector<int>{0, 1, 1});
 }

@@ -1,0 +1,84 @@
+#pragma once
+// Convolution layers Conv1d / Conv2d / Conv3d (one class, `dims` spatial dimensions).
+//
+// Shapes: x (Cin * S_in, B), y (Cout * S_out, B), features channel-major, last spatial dim fastest
+// (conv_geometry.hpp). Parameters: weight W (Cout, Cin * kvol), column ci * kvol + window offset;
+// bias b (Cout, 1); both U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = Cin * kvol (PyTorch default).
+// Cross-correlation as in PyTorch: y[co, o] = b[co] + sum_{ci, w} W[co, ci, w] x[ci, o*s - p + w],
+// zero or periodic padding.
+// Scheme (im2col + GEMM): per sample, col (S_out, Cin*kvol) gathers the input windows, then
+//   y_b viewed as the column-major (S_out, Cout) matrix = col W^T               (one GEMM)
+//   backward: dW += dy_b^T col,  dcol = dy_b W,  dx_b = col^T-scatter of dcol    (gathered per
+//   input entry through the inverse window map: no atomics, deterministic).
+// The window maps are tabulated once (no index arithmetic in the inner loops).
+// forward keeps every sample's col for backward when the batch's cols have <= 2^25 entries,
+// else backward rebuilds them (memory S_out*Cin*kvol per sample only). The layer is affine in x, so the dual form is the same maps applied to tangents:
+//   ydot = conv(xdot) without bias; dx = conv^T dy; dxdot = conv^T dydot;
+//   dW += grads of (dy, x) and (dydot, xdot), db += sum dy.
+#include <array>
+#include <cstdint>
+
+#include "nn/conv_geometry.hpp"
+#include "nn/layer.hpp"
+
+namespace macrodyn::nn {
+
+struct ConvOptions {
+  int dims = 2;                        // 1, 2 or 3
+  int in_channels = 1, out_channels = 1;
+  std::array<int, 3> size = {1, 1, 1};     // input spatial size (first `dims` entries)
+  std::array<int, 3> kernel = {3, 3, 3};
+  std::array<int, 3> stride = {1, 1, 1};
+  std::array<int, 3> padding = {0, 0, 0};
+  bool periodic = false;               // periodic instead of zero padding
+};
+
+template <class T>
+class Conv : public Layer<T> {
+ public:
+  Conv(const ConvOptions& options, uint64_t seed = 0, uint64_t stream = 0);
+
+  std::string kind() const override { return "conv" + std::to_string(opt_.dims) + "d"; }
+  size_t in_features() const override { return size_t(opt_.in_channels) * geo_.in_volume(); }
+  size_t out_features() const override { return size_t(opt_.out_channels) * geo_.out_volume(); }
+  const WindowGeometry& geometry() const { return geo_; }
+  const ConvOptions& options() const { return opt_; }
+
+  void forward(const Tensor<T>& x, Tensor<T>& y, bool training) override;
+  void backward(const Tensor<T>& dy, Tensor<T>& dx) override;
+  void backward_parameters(const Tensor<T>& dy) override;
+  void forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>& y, Tensor<T>& ydot) override;
+  void backward_dual(const Tensor<T>& dy, const Tensor<T>& dydot, Tensor<T>& dx, Tensor<T>& dxdot) override;
+
+  std::vector<Parameter<T>> parameters() override { return {weight_, bias_}; }
+  std::vector<double> hyper_parameters() const override;
+
+ private:
+  void apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache_col);
+  void weight_grad(const Tensor<T>& dy, const Tensor<T>& x);
+  void bias_grad(const Tensor<T>& dy);
+  void adjoint(const Tensor<T>& dy, Tensor<T>& dx);
+  // col of sample b of x into col_ or, when caching, into the batch cache; returns where it is.
+  Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> build_col(const Tensor<T>& x, size_t b, bool cache_col);
+
+  ConvOptions opt_;
+  WindowGeometry geo_;
+  Parameter<T> weight_, bias_;
+  Tensor<T> col_, dcol_;  // (S_out, Cin * kvol) per-sample scratch
+  Tensor<T> x_, xdot_;
+  Tensor<T> col_cache_;             // (S_out, Cin*kvol*B): forward's col of every sample, reused by
+  const T* col_cache_of_ = nullptr;  // backward when small enough (kColCacheEntries)
+  // Index tables built once from the geometry: src_(o, w) = input spatial index read by output o
+  // at window offset w (-1: zero padding); for input i, adj_o_/adj_w_[adj_start_(i) ..
+  // adj_start_(i+1)) are the (o, w) pairs that read it.
+  Kokkos::View<int**, Kokkos::LayoutLeft, MemSpace> src_;
+  Kokkos::View<int*, MemSpace> adj_start_, adj_o_, adj_w_;
+};
+
+// Builds ConvOptions for `dims` dimensions from per-dimension vectors (a single value applies to
+// every dimension).
+ConvOptions conv_options(int dims, int in_channels, int out_channels, const std::vector<int>& size,
+                         const std::vector<int>& kernel, const std::vector<int>& stride = {1},
+                         const std::vector<int>& padding = {0}, bool periodic = false);
+
+}  // namespace macrodyn::nn

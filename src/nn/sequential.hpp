@@ -1,0 +1,60 @@
+#pragma once
+// Sequential composition f = f_{L-1} o ... o f_0 of layers.
+//
+// Shapes: x (in of layer 0, B), y (out of layer L-1, B); consecutive layers must agree
+// (out_features of layer i == in_features of layer i+1, checked by add()).
+// forward: y_i = f_i(y_{i-1}) into internal buffers, the last layer writes straight into y.
+// backward: the chain rule in reverse; backward_parameters() skips the first layer's dx.
+// Dual: the same chain on (y_i, ydot_i) pairs; backward_dual runs each layer's backward_dual in
+// reverse order, which is exactly reverse mode through the tangent computation.
+// Parameters are the layers' parameters with names prefixed "<index>." ("0.weight", "2.bias").
+#include <memory>
+
+#include "nn/layer.hpp"
+
+namespace macrodyn::nn {
+
+template <class T>
+class Sequential : public Layer<T> {
+ public:
+  Sequential() = default;
+  explicit Sequential(std::vector<std::shared_ptr<Layer<T>>> layers);
+
+  // Appends a layer (its in_features must equal the current out_features). Returns *this.
+  Sequential& add(std::shared_ptr<Layer<T>> layer);
+  size_t size() const { return layers_.size(); }
+  Layer<T>& layer(size_t i) { return *layers_.at(i); }
+  const std::shared_ptr<Layer<T>>& layer_ptr(size_t i) const { return layers_.at(i); }
+
+  std::string kind() const override { return "sequential"; }
+  size_t in_features() const override;
+  size_t out_features() const override;
+
+  void forward(const Tensor<T>& x, Tensor<T>& y, bool training) override;
+  void backward(const Tensor<T>& dy, Tensor<T>& dx) override;
+  void backward_parameters(const Tensor<T>& dy) override;
+  void forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>& y, Tensor<T>& ydot) override;
+  void backward_dual(const Tensor<T>& dy, const Tensor<T>& dydot, Tensor<T>& dx, Tensor<T>& dxdot) override;
+
+  std::vector<Parameter<T>> parameters() override;
+  std::vector<Parameter<T>> buffers() override;
+  std::vector<double> hyper_parameters() const override { return {double(layers_.size())}; }
+
+ private:
+  void require_layers() const;
+  // Backward through layers L-1 .. 1, leaving dL/d(input of layer 1) in grads_[0]; returns it.
+  const Tensor<T>& backward_upper(const Tensor<T>& dy);
+
+  std::vector<std::shared_ptr<Layer<T>>> layers_;
+  std::vector<Tensor<T>> acts_, grads_;        // outputs of layers 0..L-2 and their gradients
+  std::vector<Tensor<T>> tangents_, dtangents_;  // dual counterparts
+};
+
+// Multilayer perceptron: sizes {n0, n1, ..., nL}; Dense layers with `activation` after every layer
+// but the last (and after the last too when final_activation). Layer l draws its parameters from
+// streams 2l, 2l+1 of `seed`.
+template <class T>
+std::shared_ptr<Sequential<T>> make_mlp(const std::vector<size_t>& sizes, const std::string& activation,
+                                        uint64_t seed, bool final_activation = false);
+
+}  // namespace macrodyn::nn

@@ -1,0 +1,64 @@
+#pragma once
+// Deck keys of `[[stage]] kind = "simulate", system = "allen_cahn"` (defaults in brackets):
+//
+//   n = 200                  cells per side (h = 1/n)
+//   interface_points = 10    eps = interface_points * interface_h / (2 sqrt2 atanh 0.9)
+//   interface_h = 0.005      reference spacing for eps (1/200, seed 003 B.2)
+//   eps                      optional: set eps directly instead
+//   dt                       [dt_max = 1/(4/h^2 + 2/eps^2)]; larger values are rejected (unstable, see
+//                            allen_cahn_model.hpp)
+//   t_final = 1.0            steps = ceil(t_final / dt)
+//   save_every = 100         steps between saved snapshots (the initial state is snapshot 0)
+//   trajectories = 4         K, each from its own sampled (r1, r2)
+//   r1 = [0.3, 0.4]          uniform range of the outer torus radius
+//   r2 = [0.1, 0.15]         uniform range of the inner radius
+//   seed = 1                 parameters, partial-force index sets: CounterRng(seed, ...)
+//   trajectory_offset = 0    global index of the first trajectory (training and test sets from one seed)
+//   partial_fraction = 0.04  p: |I| = round(n^2 p) partial forces per snapshot (seed: 1/25)
+//   save_forces = false      also store the full force f(v) of every snapshot
+//   output = "allen_cahn.h5" dataset file in the run directory (+ .xdmf companion)
+//   xdmf_trajectories = 4    trajectories listed in the XDMF file (0: no XDMF)
+//   checkpoint_every = 0     steps between periodic checkpoints (0: only when a stop signal arrives)
+//   stop_check_every = 100   steps between polls of SIGTERM / SIGUSR1
+//   restart = true           resume from the checkpoint if one exists
+//   process_grid = [0, 0]    MPI process grid (0: chosen by MPI_Dims_create)
+#include <array>
+#include <string>
+
+#include "core/config.hpp"
+#include "sim/allen_cahn/allen_cahn_model.hpp"
+
+namespace macrodyn::allen_cahn {
+
+struct SimulateConfig {
+  Model model;
+  double dt = 0.0;
+  long steps = 0;
+  long save_every = 100;
+  long snapshots = 0;  // steps / save_every + 1
+  long trajectories = 4;
+  long trajectory_offset = 0;
+  double r1_lo = 0.3, r1_hi = 0.4, r2_lo = 0.1, r2_hi = 0.15;
+  uint64_t seed = 1;
+  double partial_fraction = 0.04;
+  long partial_count = 0;  // |I|
+  bool save_forces = false;
+  std::string output = "allen_cahn.h5";
+  long xdmf_trajectories = 4;
+  long checkpoint_every = 0;
+  long stop_check_every = 100;
+  bool restart = true;
+  std::array<int, 2> process_grid{0, 0};
+
+  static SimulateConfig parse(const ConfigTable& t);
+  std::string checkpoint_name() const;  // "<output stem>.checkpoint.h5"
+};
+
+// Random streams (CounterRng stream ids) used by the simulator.
+constexpr uint64_t kStreamParameters = 0xAC01;
+constexpr uint64_t kStreamPartialForces = 0xAC02;
+
+// (r1, r2) of global trajectory `index`.
+void sample_radii(const SimulateConfig& c, long index, double& r1, double& r2);
+
+}  // namespace macrodyn::allen_cahn

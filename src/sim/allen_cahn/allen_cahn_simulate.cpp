@@ -1,0 +1,173 @@
+#include "sim/allen_cahn/allen_cahn_simulate.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "core/runtime.hpp"
+#include "core/signals.hpp"
+#include "io/checkpoint.hpp"
+#include "sim/allen_cahn/allen_cahn_dataset.hpp"
+
+namespace macrodyn::allen_cahn {
+
+namespace {
+
+constexpr const char* kCheckpointKind = "allen_cahn_simulate";
+
+bool exists_on_root(const std::string& path, MPI_Comm comm) {
+  int found = 0;
+  if (comm_rank(comm) == 0) {
+    struct stat st {};
+    found = ::stat(path.c_str(), &st) == 0 ? 1 : 0;
+  }
+  MPI_Bcast(&found, 1, MPI_INT, 0, comm);
+  return found != 0;
+}
+
+struct Position {
+  long trajectory = 0;  // index within this stage (0..K-1)
+  long step = 0;        // steps done in that trajectory
+};
+
+void write_checkpoint(const std::string& path, const SimulateConfig& c, const AllenCahnGrid& grid,
+                      const TrajectoryBuffer& b, Position pos) {
+  io::CheckpointWriter w(path, grid.comm(), kCheckpointKind);
+  w.counter("trajectory", static_cast<uint64_t>(pos.trajectory));
+  w.counter("step", static_cast<uint64_t>(pos.step));
+  w.counter("snapshots", static_cast<uint64_t>(b.count));
+  w.counter("n", static_cast<uint64_t>(c.model.n));
+  w.scalar("dt", c.dt);
+  const hsize_t n = c.model.n, y0 = grid.y0(), x0 = grid.x0(), ny = grid.ny(), nx = grid.nx();
+  std::vector<double> v(static_cast<size_t>(ny * nx));
+  grid.copy_owned(v.data());
+  w.array("v", {n, n}, {y0, x0}, {ny, nx}, v.data());
+  if (b.count > 0) {
+    const hsize_t T = b.count, m = b.m;
+    w.array("states", {T, n, n}, {0, y0, x0}, {T, ny, nx}, b.states.data());
+    if (c.save_forces) w.array("forces", {T, n, n}, {0, y0, x0}, {T, ny, nx}, b.forces.data());
+    w.replicated_array("energy", {T}, b.energy.data());
+    w.replicated_array("pf_index", {T, m}, b.pf_index.data());
+    w.replicated_array("pf_value", {T, m}, b.pf_value.data());
+  }
+  w.commit();
+}
+
+Position read_checkpoint(const std::string& path, const SimulateConfig& c, AllenCahnGrid& grid, TrajectoryBuffer& b) {
+  io::CheckpointReader r(path, grid.comm(), kCheckpointKind);
+  if (static_cast<long>(r.counter("n")) != c.model.n || r.scalar("dt") != c.dt)
+    fail(path, ": checkpoint of a run with n = ", r.counter("n"), ", dt = ", r.scalar("dt"), ", but the deck says n = ",
+         c.model.n, ", dt = ", c.dt, " (delete the checkpoint or set restart = false)");
+  Position pos;
+  pos.trajectory = static_cast<long>(r.counter("trajectory"));
+  pos.step = static_cast<long>(r.counter("step"));
+  b.count = static_cast<long>(r.counter("snapshots"));
+  if (pos.trajectory >= c.trajectories || pos.step > c.steps || b.count > c.snapshots)
+    fail(path, ": checkpoint position (trajectory ", pos.trajectory, ", step ", pos.step,
+         ") lies outside this deck's run");
+  const hsize_t y0 = grid.y0(), x0 = grid.x0(), ny = grid.ny(), nx = grid.nx();
+  std::vector<double> v(static_cast<size_t>(ny * nx));
+  r.array("v", {y0, x0}, {ny, nx}, v.data());
+  grid.set_owned(v.data());
+  if (b.count > 0) {
+    const hsize_t T = b.count;
+    r.array("states", {0, y0, x0}, {T, ny, nx}, b.states.data());
+    if (c.save_forces) r.array("forces", {0, y0, x0}, {T, ny, nx}, b.forces.data());
+    auto e = r.replicated_array<double>("energy");
+    auto pi = r.replicated_array<int64_t>("pf_index");
+    auto pv = r.replicated_array<double>("pf_value");
+    std::copy(e.begin(), e.end(), b.energy.begin());
+    std::copy(pi.begin(), pi.end(), b.pf_index.begin());
+    std::copy(pv.begin(), pv.end(), b.pf_value.begin());
+  }
+  return pos;
+}
+
+}  // namespace
+
+void AllenCahnSimulate::run(RunContext& ctx) {
+  const SimulateConfig& c = config_;
+  Timers local_timers;
+  Timers& timers = ctx.timers ? *ctx.timers : local_timers;
+  AllenCahnGrid grid(ctx.comm, c.model, c.process_grid);
+  const std::string out_path = ctx.path(c.output), ckpt_path = ctx.path(c.checkpoint_name());
+
+  const double bytes = 8.0 * c.snapshots * grid.nx() * grid.ny() * (c.save_forces ? 2 : 1);
+  double worst = bytes;
+  MPI_Allreduce(&bytes, &worst, 1, MPI_DOUBLE, MPI_MAX, ctx.comm);
+  if (worst > 8.0 * (1ull << 30))
+    fail("Allen-Cahn simulate: one trajectory's snapshots need ", worst / (1ull << 30),
+         " GiB per rank (limit 8): raise save_every or use more ranks");
+
+  TrajectoryBuffer buffer(c, grid);
+  Position pos;
+  bool resumed = false;
+  if (c.restart && exists_on_root(ckpt_path, ctx.comm)) {
+    pos = read_checkpoint(ckpt_path, c, grid, buffer);
+    resumed = true;
+    log::info("allen_cahn: resuming from ", ckpt_path, " at trajectory ", pos.trajectory, ", step ", pos.step);
+  }
+  log::info("allen_cahn: n = ", c.model.n, " (process grid ", grid.decomp().process_dims()[0], " x ",
+            grid.decomp().process_dims()[1], "), eps = ", c.model.eps, ", dt = ", c.dt, " (bound ", c.model.dt_max(),
+            "), ", c.steps, " steps, ", c.snapshots, " snapshots, |I| = ", c.partial_count, ", K = ", c.trajectories);
+
+  DatasetWriter writer(out_path, ctx, c, grid);
+  if (pos.trajectory > 0) {
+    auto scope = timers.scope("copy_previous");
+    writer.copy_from(out_path, pos.trajectory);
+  }
+  Progress progress("allen_cahn", c.trajectories * c.steps, ctx.progress_interval_s);
+  for (long k = pos.trajectory; k < c.trajectories; ++k) {
+    const long global = c.trajectory_offset + k;
+    double r1 = 0, r2 = 0;
+    sample_radii(c, global, r1, r2);
+    long step = 0;
+    if (resumed) {
+      step = pos.step;
+      resumed = false;
+    } else {
+      grid.set_torus(r1, r2);
+      buffer.count = 0;
+      auto scope = timers.scope("snapshot");
+      buffer.record(c, grid, global);
+    }
+    while (step < c.steps) {
+      {
+        auto scope = timers.scope("step");
+        grid.step(c.dt);
+      }
+      ++step;
+      if (step % c.save_every == 0) {
+        auto scope = timers.scope("snapshot");
+        buffer.record(c, grid, global);
+      }
+      progress.update(k * c.steps + step);
+      const bool poll = step % c.stop_check_every == 0;
+      const bool stop = poll && stop_requested_collective(ctx.comm);
+      if (stop || (c.checkpoint_every > 0 && step % c.checkpoint_every == 0)) {
+        auto scope = timers.scope("checkpoint");
+        write_checkpoint(ckpt_path, c, grid, buffer, {k, step});
+      }
+      if (stop) {
+        writer.finish(false);
+        log::info("allen_cahn: stop signal: checkpoint at trajectory ", k, ", step ", step, " -> ", ckpt_path,
+                  "; dataset holds ", writer.trajectories(), " finished trajector",
+                  writer.trajectories() == 1 ? "y" : "ies");
+        return;
+      }
+    }
+    auto scope = timers.scope("write");
+    writer.append(buffer, r1, r2);
+  }
+  progress.finish();
+  {
+    auto scope = timers.scope("write");
+    writer.finish(true);
+  }
+  if (comm_rank(ctx.comm) == 0) std::remove(ckpt_path.c_str());
+  log::info("allen_cahn: wrote ", c.trajectories, " trajectories to ", out_path);
+}
+
+}  // namespace macrodyn::allen_cahn

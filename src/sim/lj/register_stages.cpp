@@ -1,0 +1,12 @@
+#include "sim/lj/register_stages.hpp"
+
+#include "sim/lj/lj_bench.hpp"
+
+namespace macrodyn {
+
+void register_lj_stages(StageRegistry& registry) {
+  lj::register_lj_bench(registry);
+  lj::register_lj_simulate(registry);
+}
+
+}  // namespace macrodyn
