@@ -125,6 +125,9 @@ class GrayScottSimulate : public Stage {
         std::copy(all_patterns.begin() + order[s] * cells, all_patterns.begin() + (order[s] + 1) * cells,
                   patterns.begin() + s * cells);
     }
+    // Attempts after the K-th accepted one (overshoot of the last round) are not part of the result.
+    const long used = static_cast<long>(attempts[K - 1]) + 1;
+    blanks = used - K;
     const std::string path = ctx.path(c_.output);
     auto file = io::H5File::create(path, ctx.comm);
     io::write_provenance(file, ctx);
@@ -138,7 +141,7 @@ class GrayScottSimulate : public Stage {
     file.set_attr("/", "dt", c_.dt);
     file.set_attr("/", "seed", static_cast<int64_t>(c_.seed));
     file.set_attr("/", "blank_threshold", c_.blank);
-    file.set_attr("/", "attempts_total", static_cast<int64_t>(base));
+    file.set_attr("/", "attempts_total", static_cast<int64_t>(used));
     file.set_attr("/", "blank_rejected", static_cast<int64_t>(blanks));
     file.set_attr("/parameters", "names", std::string("Da Db F k"));
     file.set_attr("/patterns", "channels", std::string("a b"));

@@ -90,7 +90,11 @@ struct EnergyVirialFunctor {
   KOKKOS_INLINE_FUNCTION void init(value_type v) const {
     for (unsigned k = 0; k < value_count; ++k) v[k] = 0;
   }
+#if KOKKOS_VERSION >= 40000
+  KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
+#else
   KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
+#endif
     for (unsigned k = 0; k < value_count; ++k) dst[k] += src[k];
   }
 };

@@ -147,12 +147,17 @@ void VicsekModel::step() {
   // Fixed-point unit vectors of every owned + ghost particle, once per particle (not per pair).
   const int ntot = p_.n_total();
   if (static_cast<int>(unit_q_.extent(0)) < ntot) unit_q_ = Kokkos::View<int64_t* [2], Kokkos::LayoutRight, Mem>("vicsek_unit_q", ntot + ntot / 4 + 16);
+  if (static_cast<int>(unit_.extent(0)) < ntot) unit_ = Kokkos::View<double* [2], Kokkos::LayoutRight, Mem>("vicsek_unit", ntot + ntot / 4 + 16);
   auto q = unit_q_;
+  auto u = unit_;
   Kokkos::parallel_for(
       "vicsek_unit_vectors", Kokkos::RangePolicy<Exec>(0, ntot), KOKKOS_LAMBDA(int j) {
         const double th = aux(j, 0);
-        q(j, 0) = static_cast<int64_t>(kmath::cos(th) * kFixed);
-        q(j, 1) = static_cast<int64_t>(kmath::sin(th) * kFixed);
+        const double c = kmath::cos(th), sn = kmath::sin(th);
+        u(j, 0) = c;
+        u(j, 1) = sn;
+        q(j, 0) = static_cast<int64_t>(c * kFixed);
+        q(j, 1) = static_cast<int64_t>(sn * kFixed);
       });
   Kokkos::parallel_for(
       "vicsek_headings", Kokkos::RangePolicy<Exec>(0, nloc), KOKKOS_LAMBDA(int i) {
@@ -179,9 +184,8 @@ void VicsekModel::step() {
       });
   Kokkos::parallel_for(
       "vicsek_move", Kokkos::RangePolicy<Exec>(0, nloc), KOKKOS_LAMBDA(int i) {
-        const double th = aux(i, 0);
-        x(i, 0) += step_len * kmath::cos(th);
-        x(i, 1) += step_len * kmath::sin(th);
+        x(i, 0) += step_len * u(i, 0);  // velocity at time t (unit vector of the old heading)
+        x(i, 1) += step_len * u(i, 1);
         // keep headings in (-pi, pi] so that they stay exact functions of the sums
         double tn = theta_new(i);
         if (tn > kPi) tn -= 2 * kPi;

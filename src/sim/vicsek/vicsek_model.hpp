@@ -98,7 +98,8 @@ class VicsekModel {
   Kokkos::View<int*, Mem> cell_start_, cell_count_, cell_index_;
   Kokkos::View<double*, Mem> new_theta_;
   Kokkos::View<int*, Mem> order_;
-  Kokkos::View<int64_t* [2], Kokkos::LayoutRight, Mem> unit_q_;
+  Kokkos::View<int64_t* [2], Kokkos::LayoutRight, Mem> unit_q_;  // fixed-point unit vectors (neighbour sums)
+  Kokkos::View<double* [2], Kokkos::LayoutRight, Mem> unit_;      // unit vectors (moves)
   long cnx_ = 0, cny_ = 0;  // local cell block with one ghost layer: (cnx_, cny_)
 };
 
