@@ -43,9 +43,14 @@ class AllenCahnBench : public Stage {
     for (int s = 0; s < 2; ++s) grid.step(dt);  // warm-up (first touch, MPI buffers)
     MPI_Barrier(ctx.comm);
     const auto t0 = std::chrono::steady_clock::now();
-    for (long s = 0; s < steps_; ++s) grid.step(dt);
-    Kokkos::fence();
-    MPI_Barrier(ctx.comm);
+    {
+      // Timer "steps" (timers.h5 of `macrodyn run` decks: jobs/scaling/, postprocess/scaling_report.py).
+      Timers local;
+      auto scope = (ctx.timers ? *ctx.timers : local).scope("steps");
+      for (long s = 0; s < steps_; ++s) grid.step(dt);
+      Kokkos::fence();
+      MPI_Barrier(ctx.comm);
+    }
     const double seconds = seconds_since(t0);
     const double rate = static_cast<double>(side) * side * steps_ / seconds;
     log::info("allen_cahn bench: ", side, "^2 cells, ", P, " rank", P == 1 ? "" : "s", " (process grid ",
