@@ -1,6 +1,8 @@
 // Adam / NAdam. See the header.
 #include "nn/adam.hpp"
 
+#include "nn/tensor_ops.hpp"
+
 #include <cmath>
 
 #include "core/kokkos_compat.hpp"
@@ -44,21 +46,20 @@ void Adam<T>::step() {
   const T cg = static_cast<T>(c_grad), cm = static_cast<T>(c_mom), inv_bc2 = static_cast<T>(1.0 / bc2);
   const bool decoupled = decoupled_;
   for (size_t i = 0; i < this->params_.size(); ++i) {
-    auto p = this->params_[i].value, g = this->params_[i].grad, m = m_[i], v = v_[i];
-    const int rows = static_cast<int>(p.extent(0));
+    // Element-wise update on flat 1-D views (no index division per entry).
+    auto p = flat(this->params_[i].value), g = flat(this->params_[i].grad), m = flat(m_[i]), v = flat(v_[i]);
     Kokkos::parallel_for(
-        "nn::adam_step", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(p.size())), KOKKOS_LAMBDA(const int k) {
-          const int r = k % rows, c = k / rows;
-          T gk = g(r, c);
+        "nn::adam_step", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(p.size())), KOKKOS_LAMBDA(const int64_t k) {
+          T gk = g(k);
           if (decoupled)
-            p(r, c) *= T(1) - lr * wd;
+            p(k) *= T(1) - lr * wd;
           else
-            gk += wd * p(r, c);
-          const T mk = b1 * m(r, c) + (T(1) - b1) * gk;
-          const T vk = b2 * v(r, c) + (T(1) - b2) * gk * gk;
-          m(r, c) = mk;
-          v(r, c) = vk;
-          p(r, c) -= lr * (cg * gk + cm * mk) / (kmath::sqrt(vk * inv_bc2) + eps);
+            gk += wd * p(k);
+          const T mk = b1 * m(k) + (T(1) - b1) * gk;
+          const T vk = b2 * v(k) + (T(1) - b2) * gk * gk;
+          m(k) = mk;
+          v(k) = vk;
+          p(k) -= lr * (cg * gk + cm * mk) / (kmath::sqrt(vk * inv_bc2) + eps);
         });
   }
 }
