@@ -6,6 +6,7 @@
 #include "sim/allen_cahn/register_stages.hpp"
 #include "sim/gray_scott/register_stages.hpp"
 #include "sim/predator_prey/register_stages.hpp"
+#include "sim/diffusion/register_stages.hpp"
 #include "sim/cellular_automata/register_stages.hpp"
 #include "sim/linear_ode/register_stages.hpp"
 #include "sim/lj/register_stages.hpp"
@@ -22,6 +23,7 @@ StageRegistry build_registry() {
   register_allen_cahn_stages(registry);
   register_gray_scott_stages(registry);
   register_predator_prey_stages(registry);
+  register_diffusion_stages(registry);
   register_cellular_automata_stages(registry);
   register_linear_ode_stages(registry);
   register_lj_stages(registry);

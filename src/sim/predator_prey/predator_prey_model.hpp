@@ -8,6 +8,10 @@
 // dt <= dx^2/2 = 2e-4; we use classical RK4 with dt = 1e-4 (dt * 4/dx^2 = 1, inside RK4's real-axis
 // stability interval 2.785), 4th order, 1000 steps per 0.1 snapshot interval.
 // IC: u = mu + sigma cos(5 pi x), v = 1 - mu - sigma cos(5 pi x), (mu, sigma) ~ U([0,0.2] x [0.4,0.6]).
+// Decision: with sigma > mu this u is negative on part of the domain, and there u' = u(1-u-v) ~ -u^2
+// blows up in finite time (observed at t ~ 1.7 with RK4). Populations are non-negative, so by default
+// the initial u and v are clipped at 0 (u = 0 and v = 0 are invariant, the solution stays bounded);
+// `clip_initial = false` in the deck gives the seed's formula unchanged.
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -37,11 +41,15 @@ struct Model {
   void force(const double* x, double* f) const {
     for (int j = 0; j < dim(); ++j) f[j] = force_at(x, j);
   }
-  void initial(double mu, double sigma, double* x) const {
+  void initial(double mu, double sigma, double* x, bool clip = true) const {
     for (int i = 0; i < cells; ++i) {
       const double xi = (i + 0.5) * dx, c = std::cos(5.0 * M_PI * xi);
       x[i] = mu + sigma * c;
       x[cells + i] = 1.0 - mu - sigma * c;
+      if (clip) {
+        x[i] = x[i] < 0.0 ? 0.0 : x[i];
+        x[cells + i] = x[cells + i] < 0.0 ? 0.0 : x[cells + i];
+      }
     }
   }
   // One classical RK4 step in place.

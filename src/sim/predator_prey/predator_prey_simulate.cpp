@@ -3,7 +3,8 @@
 // Keys [defaults]: trajectories = 16 (K), t_final = 30, save_interval = 0.1, dt = 1e-4 (RK4; must divide
 //   save_interval and satisfy dt * 4/dx^2 <= 2.7), mu = [0, 0.2], sigma = [0.4, 0.6], seed = 1,
 //   trajectory_offset = 0, partial_fraction = 0.2 (|I| = round(100 p)), save_forces = false,
-//   output = "predator_prey.h5".
+//   output = "predator_prey.h5", clip_initial = true (see predator_prey_model.hpp: the seed's IC is
+//   negative where sigma > mu and then blows up).
 // Trajectories are dealt round-robin to the ranks (trajectory k on rank k mod P, all randomness keyed by
 // the global trajectory index), gathered on rank 0 and written as
 //   /states (K, T, 100) = (u_1..u_50, v_1..v_50),  /forces (K, T, 100) when asked,  /times (T),
@@ -45,6 +46,7 @@ class PredatorPreySimulate : public Stage {
     offset_ = t.get_int("trajectory_offset", 0, Range::at_least(0));
     m_ = subset_size(model_.dim(), t.get_double("partial_fraction", 0.2, Range{0.0, 1.0, true, false}));
     forces_ = t.get_bool("save_forces", false);
+    clip_ = t.get_bool("clip_initial", true);
     output_ = t.get_string("output", "predator_prey.h5");
   }
 
@@ -62,7 +64,7 @@ class PredatorPreySimulate : public Stage {
       const double sigma = sigma_[0] + (sigma_[1] - sigma_[0]) * rng.uniform(g, 0, 1);
       params[2 * k] = mu, params[2 * k + 1] = sigma;
       std::vector<double> x(N);
-      model_.initial(mu, sigma, x.data());
+      model_.initial(mu, sigma, x.data(), clip_);
       for (long s = 0; s < T_; ++s) {
         if (s > 0)
           for (long q = 0; q < sub_; ++q) model_.rk4_step(x, dt_);
@@ -114,7 +116,7 @@ class PredatorPreySimulate : public Stage {
   long K_ = 16, T_ = 301, sub_ = 1000, offset_ = 0, m_ = 20;
   double save_ = 0.1, dt_ = 1e-4, mu_[2] = {0, 0.2}, sigma_[2] = {0.4, 0.6};
   uint64_t seed_ = 1;
-  bool forces_ = false;
+  bool forces_ = false, clip_ = true;
   std::string output_;
 };
 
