@@ -32,3 +32,17 @@ add_test(NAME e2e_run_outputs
          WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(e2e_run_outputs PROPERTIES DEPENDS e2e_run_mpi)
 set_tests_properties(e2e_run_mpi PROPERTIES PROCESSORS 2)
+
+# Every deck shipped in inputs/ must validate.
+file(GLOB_RECURSE shipped_decks CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/inputs/*.toml)
+foreach(deck IN LISTS shipped_decks)
+  file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR}/inputs ${deck})
+  string(REGEX REPLACE "[/.]" "_" tag ${rel})
+  macrodyn_e2e(check_inputs_${tag} ok ": OK \\(" ${MD} check ${deck})
+endforeach()
+# The quickstart end to end on 2 ranks.
+add_test(NAME e2e_quickstart
+         COMMAND ${E2E} ok "bench nn realnvp8_ms_per_step"
+                 ${MACRODYN_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${MD} run ${PROJECT_SOURCE_DIR}/inputs/quickstart.toml
+         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(e2e_quickstart PROPERTIES PROCESSORS 2)
