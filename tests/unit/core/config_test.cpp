@@ -2,19 +2,10 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
-
-namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-}  // namespace
+using macrodyn::test::error_of;
 
 TEST_CASE("typed getters return values and documented defaults", "[config]") {
   Deck deck = Deck::from_string("[sim]\ndt = 0.5\nsteps = 10\nname = \"ac\"\nflag = true\nxs = [1, 2.5]\n", "d.toml");

@@ -4,23 +4,17 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "test_support.hpp"
 #include "io/checkpoint.hpp"
 #include "io/h5file.hpp"
 
 using namespace macrodyn;
+using macrodyn::test::error_of;
 using namespace macrodyn::io;
 
 namespace {
 std::string temp_path(const std::string& name) { return "/tmp/macrodyn_unit_" + std::to_string(getpid()) + "_" + name; }
 bool file_exists(const std::string& p) { return std::ifstream(p).good(); }
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 }  // namespace
 
 TEST_CASE("a file appears under its final name only after commit", "[hdf5]") {
