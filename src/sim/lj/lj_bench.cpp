@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "core/log.hpp"
-#include "sim/lj/lj_bench.hpp"
+#include "sim/lj/lj_stage_registration.hpp"
 #include "sim/lj/lj_initial_state.hpp"
 
 namespace macrodyn::lj {

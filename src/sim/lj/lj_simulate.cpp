@@ -28,7 +28,7 @@
 #include "decomp/particle_id_blocks.hpp"
 #include "io/h5file.hpp"
 #include "io/provenance.hpp"
-#include "sim/lj/lj_bench.hpp"
+#include "sim/lj/lj_stage_registration.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
 #include "sim/lj/lj_initial_state.hpp"
 #include "sim/lj/lj_lammps_data.hpp"

@@ -1,6 +1,6 @@
 #include "sim/lj/register_stages.hpp"
 
-#include "sim/lj/lj_bench.hpp"
+#include "sim/lj/lj_stage_registration.hpp"
 
 namespace macrodyn {
 
