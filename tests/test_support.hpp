@@ -1,9 +1,15 @@
 #pragma once
 // Helpers shared by the test suites.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <functional>
 #include <string>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/runtime.hpp"
+#include "core/stage.hpp"
 
 namespace macrodyn::test {
 
@@ -15,6 +21,31 @@ inline std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "";
+}
+
+// Rank-count invariance of a stage: runs the stage described by `stage_toml` on MPI_COMM_WORLD into a
+// fresh directory, then (rank 0 only) again on MPI_COMM_SELF into <dir>/ref. Returns <dir> on every
+// rank. The caller compares the two outputs on rank 0 and ends with MPI_Barrier(MPI_COMM_WORLD).
+inline std::string run_on_world_and_self(const StageRegistry& registry, const std::string& stage_toml,
+                                         const std::string& tag) {
+  std::string dir = "/tmp/macrodyn_" + tag + "_mpi_XXXXXX";
+  if (comm_rank(MPI_COMM_WORLD) == 0 && ::mkdtemp(dir.data()) == nullptr) fail("cannot create ", dir);
+  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  {
+    auto deck = Deck::from_string(stage_toml, "test");
+    RunContext world;
+    world.run_dir = dir;
+    registry.create(deck.root())->run(world);
+  }
+  if (comm_rank(MPI_COMM_WORLD) == 0) {
+    auto deck = Deck::from_string(stage_toml, "test");
+    RunContext self;
+    self.comm = MPI_COMM_SELF;
+    self.run_dir = dir + "/ref";
+    if (::mkdir(self.run_dir.c_str(), 0755) != 0) fail("cannot create ", self.run_dir);
+    registry.create(deck.root())->run(self);
+  }
+  return dir;
 }
 
 }  // namespace macrodyn::test

@@ -26,8 +26,7 @@ void compute_forces(const Particles& p, const NeighborList& list, double rc, boo
             const double dx = xi - x(j, 0), dy = yi - x(j, 1), dz = zi - x(j, 2);
             const double r2 = dx * dx + dy * dy + dz * dz;
             if (r2 < rc2) {
-              const double s2 = 1.0 / r2, s6 = s2 * s2 * s2;
-              const double fpair = 48.0 * s6 * (s6 - 0.5) * s2;
+              const double fpair = lj_force_over_r(r2);
               fx += dx * fpair, fy += dy * fpair, fz += dz * fpair;
               fa(j, 0) += -dx * fpair;
               fa(j, 1) += -dy * fpair;
@@ -51,8 +50,7 @@ void compute_forces(const Particles& p, const NeighborList& list, double rc, boo
             const double dx = xi - x(j, 0), dy = yi - x(j, 1), dz = zi - x(j, 2);
             const double r2 = dx * dx + dy * dy + dz * dz;
             if (r2 < rc2) {
-              const double s2 = 1.0 / r2, s6 = s2 * s2 * s2;
-              const double fpair = 48.0 * s6 * (s6 - 0.5) * s2;
+              const double fpair = lj_force_over_r(r2);
               fx += dx * fpair, fy += dy * fpair, fz += dz * fpair;
             }
           }

@@ -10,6 +10,12 @@
 
 namespace macrodyn::lj {
 
+// LJ 12-6 pair force divided by r (eps = sigma = 1): F_ij = lj_force_over_r(r^2) * (x_i - x_j).
+KOKKOS_INLINE_FUNCTION double lj_force_over_r(double r2) {
+  const double s2 = 1.0 / r2, s6 = s2 * s2 * s2;
+  return 48.0 * s6 * (s6 - 0.5) * s2;
+}
+
 using Forces = Kokkos::View<double* [3], Kokkos::LayoutRight, Mem>;
 
 struct EnergyVirial {

@@ -1,5 +1,7 @@
 #include "sim/lj/lj_partial_forces.hpp"
 
+#include "sim/lj/lj_force.hpp"
+
 namespace macrodyn::lj {
 
 using Policy = Kokkos::RangePolicy<Exec>;
@@ -47,7 +49,7 @@ std::vector<double> partial_forces(const LjSystem& sys, const std::vector<int64_
                 const double rx = x(i, 0) - x(j, 0), ry = x(i, 1) - x(j, 1), rz = x(i, 2) - x(j, 2);
                 const double r2 = rx * rx + ry * ry + rz * rz;
                 if (r2 < rc2) {
-                  const double s2 = 1.0 / r2, s6 = s2 * s2 * s2, fpair = 48.0 * s6 * (s6 - 0.5) * s2;
+                  const double fpair = lj_force_over_r(r2);
                   fx += rx * fpair, fy += ry * fpair, fz += rz * fpair;
                 }
               }

@@ -4,12 +4,9 @@
 
 #include <cmath>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "core/config.hpp"
 #include "core/runtime.hpp"
 #include "io/h5file.hpp"
+#include "test_support.hpp"
 #include "sim/diffusion/register_stages.hpp"
 
 using namespace macrodyn;
@@ -19,22 +16,8 @@ TEST_CASE("diffusion datasets do not depend on the rank count", "[diffusion][mpi
   register_diffusion_stages(registry);
   const char* text = "kind = 'simulate'\nsystem = 'diffusion'\nsites = 40\nwalkers = 200\nruns = 5\n"
                      "t_final = 10.0\ndt = [1.0, 0.1]\nseed = 2\n";
-  std::string dir = "/tmp/macrodyn_diff_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
-  {
-    auto deck = Deck::from_string(text, "test");
-    RunContext ctx;
-    ctx.run_dir = dir;
-    registry.create(deck.root())->run(ctx);
-  }
+  const std::string dir = test::run_on_world_and_self(registry, text, "diff");
   if (comm_rank(MPI_COMM_WORLD) == 0) {
-    auto deck = Deck::from_string(text, "test");
-    RunContext self;
-    self.comm = MPI_COMM_SELF;
-    self.run_dir = dir + "/ref";
-    REQUIRE(::mkdir(self.run_dir.c_str(), 0755) == 0);
-    registry.create(deck.root())->run(self);
     auto a = io::H5File::open_read(dir + "/diffusion.h5", MPI_COMM_SELF);
     auto b = io::H5File::open_read(dir + "/ref/diffusion.h5", MPI_COMM_SELF);
     for (const char* name : {"/dt_0/density", "/dt_0/msd", "/dt_1/density", "/dt_1/msd", "/exact/density"})

@@ -3,12 +3,9 @@
 // so a failure cannot skip the closing barrier and hang the other ranks.)
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "core/config.hpp"
 #include "core/runtime.hpp"
 #include "io/h5file.hpp"
+#include "test_support.hpp"
 #include "sim/gray_scott/register_stages.hpp"
 
 using namespace macrodyn;
@@ -18,22 +15,8 @@ TEST_CASE("gray_scott samples do not depend on the rank count", "[gray_scott][mp
   register_gray_scott_stages(registry);
   const char* text = "kind = 'simulate'\nsystem = 'gray_scott'\nn = 32\nsteps = 1500\nsamples = 5\nseed = 3\n"
                      "Db = [0.02, 0.08]\n";
-  std::string dir = "/tmp/macrodyn_gs_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
-  {
-    auto deck = Deck::from_string(text, "test");
-    RunContext ctx;
-    ctx.run_dir = dir;
-    registry.create(deck.root())->run(ctx);
-  }
+  const std::string dir = test::run_on_world_and_self(registry, text, "gs");
   if (comm_rank(MPI_COMM_WORLD) == 0) {
-    auto deck = Deck::from_string(text, "test");
-    RunContext self;
-    self.comm = MPI_COMM_SELF;
-    self.run_dir = dir + "/ref";
-    REQUIRE(::mkdir(self.run_dir.c_str(), 0755) == 0);
-    registry.create(deck.root())->run(self);
     auto a = io::H5File::open_read(dir + "/gray_scott.h5", MPI_COMM_SELF);
     auto b = io::H5File::open_read(dir + "/ref/gray_scott.h5", MPI_COMM_SELF);
     CHECK(a.read_all<double>("/patterns") == b.read_all<double>("/patterns"));

@@ -3,12 +3,9 @@
 // indices. (CHECK, not REQUIRE, on rank 0 alone, so a failure cannot skip the closing barrier.)
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "core/config.hpp"
 #include "core/runtime.hpp"
 #include "io/h5file.hpp"
+#include "test_support.hpp"
 #include "sim/predator_prey/register_stages.hpp"
 
 using namespace macrodyn;
@@ -18,22 +15,8 @@ TEST_CASE("predator_prey datasets do not depend on the rank count", "[predator_p
   register_predator_prey_stages(registry);
   const char* text = "kind = 'simulate'\nsystem = 'predator_prey'\ntrajectories = 5\nt_final = 0.5\n"
                      "save_interval = 0.1\nseed = 4\npartial_fraction = 0.1\nsave_forces = true\n";
-  std::string dir = "/tmp/macrodyn_pp_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
-  {
-    auto deck = Deck::from_string(text, "test");
-    RunContext ctx;
-    ctx.run_dir = dir;
-    registry.create(deck.root())->run(ctx);
-  }
+  const std::string dir = test::run_on_world_and_self(registry, text, "pp");
   if (comm_rank(MPI_COMM_WORLD) == 0) {
-    auto deck = Deck::from_string(text, "test");
-    RunContext self;
-    self.comm = MPI_COMM_SELF;
-    self.run_dir = dir + "/ref";
-    REQUIRE(::mkdir(self.run_dir.c_str(), 0755) == 0);
-    registry.create(deck.root())->run(self);
     auto a = io::H5File::open_read(dir + "/predator_prey.h5", MPI_COMM_SELF);
     auto b = io::H5File::open_read(dir + "/ref/predator_prey.h5", MPI_COMM_SELF);
     for (const char* name : {"/states", "/forces", "/parameters", "/observables", "/partial_forces/values"})
