@@ -1,20 +1,29 @@
 // Benchmarks of the Allen-Cahn simulator.
 //
-// bench allen_cahn: explicit Euler steps (kernel + halo exchange) on an n x n grid over all ranks.
-//   --n 4096 side, --steps 20 timed steps, --weak false (true: side round(n sqrt(P)), the same cells per
-//   rank as one rank on n x n), --bandwidth 35e9 B/s per rank for the roofline line.
-//   Prints cell_updates_per_s (all ranks), cell_updates_per_s_per_rank and roofline_fraction =
-//   rate per rank / (bandwidth / 16 B): the scheme reads one and writes one double per cell update.
-// bench partial_forces: f_I for |I| = count cells drawn with random_subset on grids of side 200 and
-//   4096 (--sides), --count 1600, --repeats 200 index sets. The index sets are drawn before the clock
-//   starts; the timed part is AllenCahnGrid::partial_forces (select owned entries, kernel over |I|
-//   stencils, one reduction). Prints ns_per_force_n<side> (and ns_per_draw_n<side> for the draw).
+// bench allen_cahn: blocked explicit Euler steps (kernel + halo exchange) on an n x n grid over all
+//   ranks. --n 4096 side, --steps 192 timed steps, --weak false (true: side round(n sqrt(P)), the same
+//   cells per rank as one rank on n x n), --time_block 16 and --strip_cols 1024 (allen_cahn_blocked_euler.hpp),
+//   --bandwidth 35e9 B/s per rank (STREAM-like, ../shared/perf-anchors.md), --cache_n 128 side of the
+//   in-cache grid that measures the compute ceiling.
+//   Roofline per rank: a block of T steps reads and writes each cell once, 16/T bytes per update, so the
+//   bandwidth bound is bandwidth T / 16; the compute bound is the one-step rate on a grid that stays in
+//   cache, measured in the same run. Prints cell_updates_per_s (all ranks), cell_updates_per_s_per_rank,
+//   in_cache_updates_per_s_per_rank, bytes_per_update, roofline_fraction = rate per rank / min(both
+//   bounds), and one_step_roofline_fraction = rate per rank / (bandwidth / 16 B), the bound of any
+//   scheme that streams the field once per step.
+// bench partial_forces: the partial-force calculator of seed 003 §3 (S samples I, then computes f_I)
+//   for |I| = --count 1600 cells on grids of side 200 and 4096 (--sides), --repeats 200 index sets.
+//   Each repeat draws I (random_subset) and evaluates f_I (AllenCahnGrid::partial_forces: select owned
+//   entries, kernel over |I| stencils, one reduction). Prints ns_per_force_n<side> (draw + evaluation
+//   per entry) and its parts ns_per_draw_n<side> and ns_per_evaluation_n<side>.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
 #include "core/log.hpp"
 #include "core/random_subset.hpp"
 #include "core/runtime.hpp"
+#include "sim/allen_cahn/allen_cahn_config.hpp"
 #include "sim/allen_cahn/allen_cahn_grid.hpp"
 #include "sim/allen_cahn/register_stages.hpp"
 
@@ -29,42 +38,79 @@ class AllenCahnBench : public Stage {
  public:
   explicit AllenCahnBench(const ConfigTable& t)
       : n_(t.get_int("n", 4096, Range::at_least(8))),
-        steps_(t.get_int("steps", 20, Range::at_least(1))),
+        steps_(t.get_int("steps", 192, Range::at_least(1))),
         weak_(t.get_bool("weak", false)),
-        bandwidth_(t.get_double("bandwidth", 35e9, Range::positive())) {}
+        bandwidth_(t.get_double("bandwidth", 35e9, Range::positive())),
+        cache_n_(t.get_int("cache_n", 128, Range::at_least(8))),
+        blocking_(parse_blocking(t)) {}
 
   void run(RunContext& ctx) override {
     const int P = comm_size(ctx.comm);
     const long side = weak_ ? std::lround(n_ * std::sqrt(static_cast<double>(P))) : n_;
-    const Model model = Model::make(side, Model::eps_from_interface(10.0, 1.0 / 200));
-    AllenCahnGrid grid(ctx.comm, model);
+    const double eps = Model::eps_from_interface(10.0, 1.0 / 200);
+    AllenCahnGrid grid(ctx.comm, Model::make(side, eps), {0, 0}, blocking_);
     grid.set_torus(0.35, 0.12);
-    const double dt = model.dt_max();
-    for (int s = 0; s < 2; ++s) grid.step(dt);  // warm-up (first touch, MPI buffers)
+    const double dt = grid.model().dt_max();
+    grid.advance(dt, grid.ghost());  // warm-up (first touch, MPI buffers, team scratch)
     MPI_Barrier(ctx.comm);
     const auto t0 = std::chrono::steady_clock::now();
     {
       // Timer "steps" (timers.h5 of `macrodyn run` decks: jobs/scaling/, postprocess/scaling_report.py).
       Timers local;
       auto scope = (ctx.timers ? *ctx.timers : local).scope("steps");
-      for (long s = 0; s < steps_; ++s) grid.step(dt);
+      grid.advance(dt, steps_);
       Kokkos::fence();
       MPI_Barrier(ctx.comm);
     }
     const double seconds = seconds_since(t0);
-    const double rate = static_cast<double>(side) * side * steps_ / seconds;
+    const double rate = static_cast<double>(side) * side * steps_ / seconds, per_rank = rate / P;
+    const double in_cache = in_cache_rate(ctx.comm);
+    const double bytes = 16.0 / static_cast<double>(grid.ghost());
+    const double roofline = std::min(bandwidth_ / bytes, in_cache);
     log::info("allen_cahn bench: ", side, "^2 cells, ", P, " rank", P == 1 ? "" : "s", " (process grid ",
-              grid.decomp().process_dims()[0], " x ", grid.decomp().process_dims()[1], "), ", steps_, " steps in ",
-              seconds, " s; roofline ", bandwidth_ / 16.0, " cell updates/s per rank (16 B per update)");
+              grid.decomp().process_dims()[0], " x ", grid.decomp().process_dims()[1], "), ", steps_,
+              " steps in blocks of ", grid.ghost(), ", strips of ", blocking_.strip_cols, " columns: ",
+              seconds, " s; per rank: bandwidth bound ", bandwidth_ / bytes, ", in-cache rate ", in_cache,
+              " cell updates/s");
     print_bench("allen_cahn", "cell_updates_per_s", rate, "1/s");
-    print_bench("allen_cahn", "cell_updates_per_s_per_rank", rate / P, "1/s");
-    print_bench("allen_cahn", "roofline_fraction", rate / P / (bandwidth_ / 16.0), "1");
+    print_bench("allen_cahn", "cell_updates_per_s_per_rank", per_rank, "1/s");
+    print_bench("allen_cahn", "in_cache_updates_per_s_per_rank", in_cache, "1/s");
+    print_bench("allen_cahn", "bytes_per_update", bytes, "B");
+    print_bench("allen_cahn", "roofline_fraction", per_rank / roofline, "1");
+    print_bench("allen_cahn", "one_step_roofline_fraction", per_rank / (bandwidth_ / 16.0), "1");
   }
 
  private:
+  // Compute ceiling per rank: the one-step kernel alone on a cache_n^2 field that stays in cache (no
+  // halo exchange; all ranks at once, so shared-cache effects are included).
+  double in_cache_rate(MPI_Comm comm) const {
+    using Exec = AllenCahnGrid::Exec;
+    const Model model = Model::make(cache_n_, Model::eps_from_interface(10.0, 1.0 / 200));
+    AllenCahnGrid::Field a("in_cache_a", 1, cache_n_ + 2, cache_n_ + 2), b("in_cache_b", 1, cache_n_ + 2, cache_n_ + 2);
+    Kokkos::deep_copy(a, 0.5);
+    const double dt = model.dt_max();
+    const long steps = std::max(2L, 400000000L / (cache_n_ * cache_n_));
+    auto sweep = [&](long count) {
+      for (long s = 0; s < count; ++s) {
+        blocked_euler<Exec>(a, b, cache_n_, cache_n_, 1, 1, cache_n_, dt, model.inv_h2, model.inv_eps2);
+        std::swap(a, b);
+      }
+      Kokkos::fence();
+    };
+    sweep(10);
+    MPI_Barrier(comm);
+    const auto t0 = std::chrono::steady_clock::now();
+    sweep(steps);
+    double rate = static_cast<double>(cache_n_) * cache_n_ * steps / seconds_since(t0), slowest = rate;
+    MPI_Allreduce(&rate, &slowest, 1, MPI_DOUBLE, MPI_MIN, comm);
+    return slowest;
+  }
+
   long n_, steps_;
   bool weak_;
   double bandwidth_;
+  long cache_n_;
+  TimeBlocking blocking_;
 };
 
 class PartialForcesBench : public Stage {
@@ -80,22 +126,26 @@ class PartialForcesBench : public Stage {
       const Model model = Model::make(side, Model::eps_from_interface(10.0, 1.0 / 200));
       AllenCahnGrid grid(ctx.comm, model);
       grid.set_torus(0.35, 0.12);
-      std::vector<std::vector<int64_t>> sets;
-      const auto t_draw = std::chrono::steady_clock::now();
-      for (long r = 0; r < repeats_; ++r) sets.push_back(random_subset(side * side, count_, 7, 99, r));
-      const double draw_s = seconds_since(t_draw);
       double checksum = 0.0;
-      for (int w = 0; w < 3; ++w) checksum += grid.partial_forces(sets[w % repeats_])[0];  // warm-up
+      for (int w = 0; w < 3; ++w) checksum += grid.partial_forces(random_subset(side * side, count_, 7, 98, w))[0];
       MPI_Barrier(ctx.comm);
-      const auto t0 = std::chrono::steady_clock::now();
-      for (long r = 0; r < repeats_; ++r) checksum += grid.partial_forces(sets[r])[0];
-      MPI_Barrier(ctx.comm);
-      const double seconds = seconds_since(t0);
-      const double forces = static_cast<double>(count_) * repeats_;
+      double draw_s = 0.0, evaluation_s = 0.0;
+      for (long r = 0; r < repeats_; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::vector<int64_t> ids = random_subset(side * side, count_, 7, 99, static_cast<uint32_t>(r));
+        const auto t1 = std::chrono::steady_clock::now();
+        checksum += grid.partial_forces(ids)[0];
+        draw_s += std::chrono::duration<double>(t1 - t0).count();
+        evaluation_s += seconds_since(t1);
+      }
+      double local[2] = {draw_s, evaluation_s}, slowest[2];
+      MPI_Allreduce(local, slowest, 2, MPI_DOUBLE, MPI_MAX, ctx.comm);
+      const double per_force = 1e9 / (static_cast<double>(count_) * repeats_);
       log::info("partial_forces bench: side ", side, ", |I| = ", count_, ", ", repeats_, " sets (checksum ",
                 checksum, ")");
-      print_bench("partial_forces", cat("ns_per_force_n", side), seconds / forces * 1e9, "ns");
-      print_bench("partial_forces", cat("ns_per_draw_n", side), draw_s / forces * 1e9, "ns");
+      print_bench("partial_forces", cat("ns_per_force_n", side), (slowest[0] + slowest[1]) * per_force, "ns");
+      print_bench("partial_forces", cat("ns_per_draw_n", side), slowest[0] * per_force, "ns");
+      print_bench("partial_forces", cat("ns_per_evaluation_n", side), slowest[1] * per_force, "ns");
     }
   }
 
@@ -109,7 +159,8 @@ class PartialForcesBench : public Stage {
 void register_allen_cahn_benches(StageRegistry& registry) {
   registry.add(
       "bench", "allen_cahn", [](const ConfigTable& t) { return std::make_unique<AllenCahnBench>(t); },
-      "Allen-Cahn Euler step rate (--n side --steps s --weak true|false --bandwidth B/s)");
+      "Allen-Cahn blocked Euler step rate and roofline (--n --steps --weak --time_block --strip_cols --bandwidth "
+      "--cache_n)");
   registry.add(
       "bench", "partial_forces", [](const ConfigTable& t) { return std::make_unique<PartialForcesBench>(t); },
       "Allen-Cahn partial-force cost per entry on grids of side 200 and 4096 (--sides --count --repeats)");

@@ -16,6 +16,13 @@ void range_pair(const ConfigTable& t, const std::string& key, double lo, double 
 }
 }  // namespace
 
+TimeBlocking parse_blocking(const ConfigTable& t) {
+  TimeBlocking b;
+  b.steps = t.get_int("time_block", b.steps, Range::closed(1, 64));
+  b.strip_cols = t.get_int("strip_cols", b.strip_cols, Range::at_least(1));
+  return b;
+}
+
 SimulateConfig SimulateConfig::parse(const ConfigTable& t) {
   SimulateConfig c;
   const long n = t.get_int("n", 200, Range::at_least(2));
@@ -51,6 +58,7 @@ SimulateConfig SimulateConfig::parse(const ConfigTable& t) {
   auto pg = t.get_ints("process_grid", {0, 0}, Range::at_least(0));
   if (pg.size() != 2) t.fail_at("process_grid", "must have two entries [px, py]");
   c.process_grid = {static_cast<int>(pg[0]), static_cast<int>(pg[1])};
+  c.blocking = parse_blocking(t);
   return c;
 }
 

@@ -22,10 +22,14 @@
 //   stop_check_every = 100   steps between polls of SIGTERM / SIGUSR1
 //   restart = true           resume from the checkpoint if one exists
 //   process_grid = [0, 0]    MPI process grid (0: chosen by MPI_Dims_create)
+//   time_block = 16          Euler steps per pass through memory (ghost width; allen_cahn_blocked_euler.hpp);
+//                            any value gives bitwise the same trajectory, only the speed changes
+//   strip_cols = 1024        width of a blocked strip: 3 rows of it (24 B x strip_cols) should fit in L1
 #include <array>
 #include <string>
 
 #include "core/config.hpp"
+#include "sim/allen_cahn/allen_cahn_blocked_euler.hpp"
 #include "sim/allen_cahn/allen_cahn_model.hpp"
 
 namespace macrodyn::allen_cahn {
@@ -49,6 +53,7 @@ struct SimulateConfig {
   long stop_check_every = 100;
   bool restart = true;
   std::array<int, 2> process_grid{0, 0};
+  TimeBlocking blocking;
 
   static SimulateConfig parse(const ConfigTable& t);
   std::string checkpoint_name() const;  // "<output stem>.checkpoint.h5"
@@ -57,6 +62,9 @@ struct SimulateConfig {
 // Random streams (CounterRng stream ids) used by the simulator.
 constexpr uint64_t kStreamParameters = 0xAC01;
 constexpr uint64_t kStreamPartialForces = 0xAC02;
+
+// Deck keys time_block and strip_cols (simulate stage and bench allen_cahn).
+TimeBlocking parse_blocking(const ConfigTable& t);
 
 // (r1, r2) of global trajectory `index`.
 void sample_radii(const SimulateConfig& c, long index, double& r1, double& r2);

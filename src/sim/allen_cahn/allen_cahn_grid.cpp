@@ -1,5 +1,6 @@
 #include "sim/allen_cahn/allen_cahn_grid.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -11,11 +12,18 @@ using Exec = AllenCahnGrid::Exec;
 using Policy2 = Kokkos::MDRangePolicy<Exec, Kokkos::Rank<2>>;
 }  // namespace
 
-AllenCahnGrid::AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 2> process_dims) : model_(model) {
+AllenCahnGrid::AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 2> process_dims,
+                             TimeBlocking blocking)
+    : model_(model), blocking_(blocking) {
   if (model.n < 2) fail("Allen-Cahn: grid side n = ", model.n, " must be at least 2");
+  if (blocking.steps < 1 || blocking.strip_cols < 1)
+    fail("Allen-Cahn: time block ", blocking.steps, " and strip width ", blocking.strip_cols, " must be positive");
   decomp_ = std::make_unique<CartDecomposition<2>>(comm, std::array<long, 2>{model.n, model.n},
                                                    std::array<bool, 2>{false, false}, process_dims);
-  halo_ = std::make_unique<Halo>(*decomp_, 1, 1, EdgeFill::ReflectCell);
+  // Ghost width = steps per block, at most the smallest block of any rank (the same on every rank).
+  const auto& dims = decomp_->process_dims();
+  g_ = std::min({blocking.steps, model.n / dims[0], model.n / dims[1]});
+  halo_ = std::make_unique<Halo>(*decomp_, 1, static_cast<int>(g_), EdgeFill::ReflectCell);
   nx_ = decomp_->local_cells(0);
   ny_ = decomp_->local_cells(1);
   v_ = halo_->make_field("allen_cahn_v");
@@ -25,12 +33,12 @@ AllenCahnGrid::AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 
 void AllenCahnGrid::set_torus(double r1, double r2) {
   const Field v = v_;
   const double h = model_.h, eps = model_.eps;
-  const long x0 = decomp_->lo(0), y0 = decomp_->lo(1);
+  const long x0 = decomp_->lo(0), y0 = decomp_->lo(1), g = g_;
   Kokkos::parallel_for(
       "allen_cahn_torus", Policy2({0, 0}, {ny_, nx_}), KOKKOS_LAMBDA(long j, long i) {
         const double x = (static_cast<double>(x0 + i) + 0.5) * h;
         const double y = (static_cast<double>(y0 + j) + 0.5) * h;
-        v(0, j + 1, i + 1) = torus(x, y, r1, r2, eps);
+        v(0, j + g, i + g) = torus(x, y, r1, r2, eps);
       });
   halo_->exchange(v_);
 }
@@ -46,17 +54,19 @@ void AllenCahnGrid::set_owned(const double* host) {
   if (ny_ * nx_ > 0) std::memcpy(mirror.data(), host, sizeof(double) * ny_ * nx_);
   Kokkos::deep_copy(block, mirror);
   const Field v = v_;
+  const long g = g_;
   Kokkos::parallel_for(
       "allen_cahn_set_owned", Policy2({0, 0}, {ny_, nx_}),
-      KOKKOS_LAMBDA(long j, long i) { v(0, j + 1, i + 1) = block(j, i); });
+      KOKKOS_LAMBDA(long j, long i) { v(0, j + g, i + g) = block(j, i); });
   halo_->exchange(v_);
 }
 
 void AllenCahnGrid::copy_owned(const Owned& out) const {
   const Field v = v_;
+  const long g = g_;
   Kokkos::parallel_for(
       "allen_cahn_copy_owned", Policy2({0, 0}, {ny_, nx_}),
-      KOKKOS_LAMBDA(long j, long i) { out(j, i) = v(0, j + 1, i + 1); });
+      KOKKOS_LAMBDA(long j, long i) { out(j, i) = v(0, j + g, i + g); });
 }
 
 void AllenCahnGrid::copy_owned(double* host) const {
@@ -67,31 +77,25 @@ void AllenCahnGrid::copy_owned(double* host) const {
   if (ny_ * nx_ > 0) std::memcpy(host, mirror.data(), sizeof(double) * ny_ * nx_);
 }
 
-void AllenCahnGrid::step(double dt) {
-  // One kernel per row with a unit-stride inner loop over raw row pointers, which the compiler
-  // vectorises (the update is memory bound: 16 bytes per cell).
-  const Field v = v_, w = w_;
-  const long nx = nx_;
-  const double inv_h2 = model_.inv_h2, inv_eps2 = model_.inv_eps2;
-  Kokkos::parallel_for(
-      "allen_cahn_euler", Kokkos::RangePolicy<Exec>(1, ny_ + 1), KOKKOS_LAMBDA(long j) {
-        const double* __restrict c = &v(0, j, 1);
-        const double* __restrict d = &v(0, j - 1, 1);
-        const double* __restrict u = &v(0, j + 1, 1);
-        double* __restrict out = &w(0, j, 1);
-        for (long i = 0; i < nx; ++i) out[i] = c[i] + dt * force_at(c[i], c[i - 1], c[i + 1], d[i], u[i], inv_h2, inv_eps2);
-      });
-  std::swap(v_, w_);
-  halo_->exchange(v_);
+void AllenCahnGrid::advance(double dt, long steps) {
+  while (steps > 0) {
+    const long block = std::min(steps, g_);
+    blocked_euler<Exec>(v_, w_, nx_, ny_, g_, block, blocking_.strip_cols, dt, model_.inv_h2, model_.inv_eps2);
+    std::swap(v_, w_);
+    halo_->exchange(v_);
+    steps -= block;
+  }
 }
 
 void AllenCahnGrid::force(const Owned& out) const {
   const Field v = v_;
+  const long g = g_;
   const double inv_h2 = model_.inv_h2, inv_eps2 = model_.inv_eps2;
   Kokkos::parallel_for(
       "allen_cahn_force", Policy2({0, 0}, {ny_, nx_}), KOKKOS_LAMBDA(long j, long i) {
-        out(j, i) = force_at(v(0, j + 1, i + 1), v(0, j + 1, i), v(0, j + 1, i + 2), v(0, j, i + 1), v(0, j + 2, i + 1),
-                             inv_h2, inv_eps2);
+        const long y = j + g, x = i + g;
+        out(j, i) = force_at(v(0, y, x), v(0, y, x - 1), v(0, y, x + 1), v(0, y - 1, x), v(0, y + 1, x), inv_h2,
+                             inv_eps2);
       });
 }
 
@@ -103,7 +107,7 @@ double AllenCahnGrid::free_energy() const {
   // domain edge the mirrored ghost makes that face term zero, at a rank boundary the ghost is the
   // neighbour's cell, so every interior face is counted exactly once.
   Kokkos::parallel_reduce(
-      "allen_cahn_energy", Policy2({1, 1}, {ny_ + 1, nx_ + 1}),
+      "allen_cahn_energy", Policy2({g_, g_}, {ny_ + g_, nx_ + g_}),
       KOKKOS_LAMBDA(long j, long i, double& sum) {
         const double c = v(0, j, i);
         const double gx = v(0, j, i + 1) - c, gy = v(0, j + 1, i) - c;
@@ -117,7 +121,7 @@ double AllenCahnGrid::free_energy() const {
 
 std::vector<double> AllenCahnGrid::partial_forces(const std::vector<int64_t>& ids) const {
   const int64_t n = model_.n;
-  const long x0 = decomp_->lo(0), y0 = decomp_->lo(1), stride = nx_ + 2;
+  const long x0 = decomp_->lo(0), y0 = decomp_->lo(1), stride = nx_ + 2 * g_;
   // Entries owned here: position in I and flat offset of the cell in the ghosted field.
   std::vector<int> position;
   position.reserve(ids.size() / static_cast<size_t>(decomp_->size()) + 16);
@@ -128,7 +132,7 @@ std::vector<double> AllenCahnGrid::partial_forces(const std::vector<int64_t>& id
     if (ids[k] < 0 || ids[k] >= n * n) fail("Allen-Cahn partial forces: cell id ", ids[k], " outside the grid");
     if (y < y0 || y >= y0 + ny_ || x < x0 || x >= x0 + nx_) continue;
     position.push_back(static_cast<int>(k));
-    offset.push_back((y - y0 + 1) * stride + (x - x0 + 1));
+    offset.push_back((y - y0 + g_) * stride + (x - x0 + g_));
   }
   const long count = static_cast<long>(offset.size());
   if (static_cast<long>(pf_offset_.extent(0)) < count) {

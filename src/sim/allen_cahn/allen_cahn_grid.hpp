@@ -1,11 +1,13 @@
 #pragma once
 // The distributed Allen-Cahn state: an n x n cell-centred field split over a 2-D Cartesian process grid
-// (CartDecomposition<2>, non-periodic) with one ghost layer filled by HaloExchange2D (neighbour values
+// (CartDecomposition<2>, non-periodic) with g ghost layers filled by HaloExchange2D (neighbour values
 // over MPI, mirrored cells = zero Neumann at the domain edge). Scheme and bounds: allen_cahn_model.hpp.
 //
 // Invariant: after every operation that changes the field its ghosts are up to date, so the force,
 // the free energy and partial forces can be evaluated at any time without communication (except the
-// final reductions). A step is: Euler kernel (reads v with ghosts, writes w), swap, halo exchange.
+// final reductions). advance() runs blocks of up to g = TimeBlocking::steps Euler steps: blocked kernel
+// (reads v with g ghosts, writes w; allen_cahn_blocked_euler.hpp), swap, one halo exchange of depth g.
+// The result is bitwise the same for every block length, tile shape and rank count.
 //
 // Partial forces f_I (seed 003 §3): I holds global cell ids y*n + x. Each rank keeps the entries it
 // owns (O(|I|) scan), evaluates force_at() only there, reading the ghost layer for cells next to a
@@ -22,6 +24,7 @@
 
 #include "decomp/cart_decomposition.hpp"
 #include "decomp/halo_exchange_2d.hpp"
+#include "sim/allen_cahn/allen_cahn_blocked_euler.hpp"
 #include "sim/allen_cahn/allen_cahn_model.hpp"
 
 namespace macrodyn::allen_cahn {
@@ -34,7 +37,8 @@ class AllenCahnGrid {
   using Owned = Kokkos::View<double**, Kokkos::LayoutRight, Exec::memory_space>;  // (ny, nx) owned cells
 
   // process_dims entries 0 are chosen by MPI_Dims_create.
-  AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 2> process_dims = {0, 0});
+  AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 2> process_dims = {0, 0},
+                TimeBlocking blocking = {});
 
   const Model& model() const { return model_; }
   const CartDecomposition<2>& decomp() const { return *decomp_; }
@@ -43,7 +47,7 @@ class AllenCahnGrid {
   long ny() const { return ny_; }
   long x0() const { return decomp_->lo(0); }
   long y0() const { return decomp_->lo(1); }
-  const Field& field() const { return v_; }
+  long ghost() const { return g_; }  // ghost layers = steps per block (blocking.steps capped by the blocks)
 
   void set_torus(double r1, double r2);
   void set_constant(double value);
@@ -52,8 +56,8 @@ class AllenCahnGrid {
   void copy_owned(double* host) const;
   void copy_owned(const Owned& out) const;  // device copy (ny, nx)
 
-  // One explicit Euler step (dt <= model().dt_max() is the caller's responsibility).
-  void step(double dt);
+  // `steps` explicit Euler steps (dt <= model().dt_max() is the caller's responsibility).
+  void advance(double dt, long steps);
   // Full force f(v) on the owned cells.
   void force(const Owned& out) const;
   // Discrete free energy (collective).
@@ -67,7 +71,8 @@ class AllenCahnGrid {
   Model model_;
   std::unique_ptr<CartDecomposition<2>> decomp_;
   std::unique_ptr<Halo> halo_;
-  long nx_ = 0, ny_ = 0;
+  TimeBlocking blocking_;
+  long nx_ = 0, ny_ = 0, g_ = 1;
   Field v_, w_;
   // Partial-force work buffers (grown on demand).
   mutable Kokkos::View<int64_t*, Exec::memory_space> pf_offset_;

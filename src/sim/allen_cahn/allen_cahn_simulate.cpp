@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/log.hpp"
@@ -26,6 +27,8 @@ bool exists_on_root(const std::string& path, MPI_Comm comm) {
   MPI_Bcast(&found, 1, MPI_INT, 0, comm);
   return found != 0;
 }
+
+long next_multiple(long step, long every) { return (step / every + 1) * every; }
 
 struct Position {
   long trajectory = 0;  // index within this stage (0..K-1)
@@ -91,7 +94,7 @@ void AllenCahnSimulate::run(RunContext& ctx) {
   const SimulateConfig& c = config_;
   Timers local_timers;
   Timers& timers = ctx.timers ? *ctx.timers : local_timers;
-  AllenCahnGrid grid(ctx.comm, c.model, c.process_grid);
+  AllenCahnGrid grid(ctx.comm, c.model, c.process_grid, c.blocking);
   const std::string out_path = ctx.path(c.output), ckpt_path = ctx.path(c.checkpoint_name());
 
   const double bytes = 8.0 * c.snapshots * grid.nx() * grid.ny() * (c.save_forces ? 2 : 1);
@@ -111,7 +114,7 @@ void AllenCahnSimulate::run(RunContext& ctx) {
   }
   log::info("allen_cahn: n = ", c.model.n, " (process grid ", grid.decomp().process_dims()[0], " x ",
             grid.decomp().process_dims()[1], "), eps = ", c.model.eps, ", dt = ", c.dt, " (bound ", c.model.dt_max(),
-            "), ", c.steps, " steps, ", c.snapshots, " snapshots, |I| = ", c.partial_count, ", K = ", c.trajectories);
+            "), ", c.steps, " steps in blocks of ", grid.ghost(), ", ", c.snapshots, " snapshots, |I| = ", c.partial_count, ", K = ", c.trajectories);
 
   DatasetWriter writer(out_path, ctx, c, grid);
   if (pos.trajectory > 0) {
@@ -134,11 +137,15 @@ void AllenCahnSimulate::run(RunContext& ctx) {
       buffer.record(c, grid, global);
     }
     while (step < c.steps) {
+      // Advance to the next event (snapshot, stop poll, checkpoint, end) in as few blocks as possible;
+      // the result does not depend on how the steps are grouped.
+      long next = std::min({c.steps, next_multiple(step, c.save_every), next_multiple(step, c.stop_check_every)});
+      if (c.checkpoint_every > 0) next = std::min(next, next_multiple(step, c.checkpoint_every));
       {
         auto scope = timers.scope("step");
-        grid.step(c.dt);
+        grid.advance(c.dt, next - step);
       }
-      ++step;
+      step = next;
       if (step % c.save_every == 0) {
         auto scope = timers.scope("snapshot");
         buffer.record(c, grid, global);
