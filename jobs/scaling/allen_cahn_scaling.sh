@@ -13,7 +13,8 @@ case $KIND in
   weak) N=${N:-4096}; WEAK=true ;;
   *) echo "allen_cahn_scaling.sh: kind must be strong or weak, got '$KIND'" >&2; exit 2 ;;
 esac
-STEPS=${STEPS:-50}
+STEPS=${STEPS:-192}
+TIME_BLOCK=${TIME_BLOCK:-16}  # Euler steps per pass through memory (src/sim/allen_cahn/allen_cahn_blocked_euler.hpp)
 RANKS=${RANKS:-"1 2 4 8 16 32 64 128 256"}
 MACRODYN=${MACRODYN:-build/macrodyn}
 SWEEP=${SWEEP:-runs/allen_cahn_${KIND}_n${N}}
@@ -32,6 +33,7 @@ case = "allen_cahn"
 n = $N
 steps = $STEPS
 weak = $WEAK
+time_block = $TIME_BLOCK
 DECK
   $LAUNCH "$p" "$MACRODYN" run "$deck" | grep '^bench'
 done

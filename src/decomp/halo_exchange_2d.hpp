@@ -11,6 +11,7 @@
 #include <mpi.h>
 
 #include "core/error.hpp"
+#include "core/huge_pages.hpp"
 #include "decomp/cart_decomposition.hpp"
 
 namespace macrodyn {
@@ -43,8 +44,13 @@ class HaloExchange2D {
     }
   }
 
-  // Allocates a field with this exchange's shape.
-  Field make_field(const std::string& label) const { return Field(label, ncomp_, ny_ + 2 * g_, nx_ + 2 * g_); }
+  // Allocates a zero field with this exchange's shape (huge pages on the host: core/huge_pages.hpp).
+  Field make_field(const std::string& label) const {
+    Field f(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), ncomp_, ny_ + 2 * g_, nx_ + 2 * g_);
+    advise_huge_pages<memory_space>(f.data(), f.span() * sizeof(double));
+    Kokkos::deep_copy(f, 0.0);
+    return f;
+  }
 
   void exchange(const Field& f) const {
     check_shape(f);

@@ -89,7 +89,7 @@ class AllenCahnBench : public Stage {
     AllenCahnGrid::Field a("in_cache_a", 1, cache_n_ + 2, cache_n_ + 2), b("in_cache_b", 1, cache_n_ + 2, cache_n_ + 2);
     Kokkos::deep_copy(a, 0.5);
     const double dt = model.dt_max();
-    const long steps = std::max(2L, 400000000L / (cache_n_ * cache_n_));
+    const long steps = std::max(2L, 200000000L / (cache_n_ * cache_n_));
     auto sweep = [&](long count) {
       for (long s = 0; s < count; ++s) {
         blocked_euler<Exec>(a, b, cache_n_, cache_n_, 1, 1, cache_n_, dt, model.inv_h2, model.inv_eps2);
@@ -99,10 +99,14 @@ class AllenCahnBench : public Stage {
     };
     sweep(10);
     MPI_Barrier(comm);
-    const auto t0 = std::chrono::steady_clock::now();
-    sweep(steps);
-    double rate = static_cast<double>(cache_n_) * cache_n_ * steps / seconds_since(t0), slowest = rate;
-    MPI_Allreduce(&rate, &slowest, 1, MPI_DOUBLE, MPI_MIN, comm);
+    double best = 0.0;  // a ceiling: the best of three trials (the machine is shared and noisy)
+    for (int trial = 0; trial < 3; ++trial) {
+      const auto t0 = std::chrono::steady_clock::now();
+      sweep(steps);
+      best = std::max(best, static_cast<double>(cache_n_) * cache_n_ * steps / seconds_since(t0));
+    }
+    double slowest = best;
+    MPI_Allreduce(&best, &slowest, 1, MPI_DOUBLE, MPI_MIN, comm);
     return slowest;
   }
 

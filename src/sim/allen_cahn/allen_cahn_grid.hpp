@@ -7,7 +7,7 @@
 // the free energy and partial forces can be evaluated at any time without communication (except the
 // final reductions). advance() runs blocks of up to g = TimeBlocking::steps Euler steps: blocked kernel
 // (reads v with g ghosts, writes w; allen_cahn_blocked_euler.hpp), swap, one halo exchange of depth g.
-// The result is bitwise the same for every block length, tile shape and rank count.
+// The result is bitwise the same for every block length, strip width and rank count.
 //
 // Partial forces f_I (seed 003 §3): I holds global cell ids y*n + x. Each rank keeps the entries it
 // owns (O(|I|) scan), evaluates force_at() only there, reading the ghost layer for cells next to a

@@ -76,3 +76,24 @@ TEST_CASE("random_subset picks exactly m distinct indices, uniformly", "[rng]") 
   CHECK(subset_size(40000, 1.0 / 1024) == 39);
   CHECK(subset_size(10, 0.01) == 1);
 }
+
+TEST_CASE("random_subset is Floyd's algorithm: the same subset as a plain std::set implementation", "[rng]") {
+  // The subset depends only on the draws, so datasets written with any container stay reproducible.
+  auto floyd_reference = [](int64_t n, int64_t m, uint64_t seed, uint64_t stream, uint32_t step) {
+    const CounterRng rng(seed, stream);
+    std::set<int64_t> chosen;
+    for (int64_t j = n - m; j < n; ++j) {
+      const auto t = static_cast<int64_t>(rng.below(static_cast<uint64_t>(j + 1), static_cast<uint64_t>(j), step));
+      if (!chosen.insert(t).second) chosen.insert(j);
+    }
+    return std::vector<int64_t>(chosen.begin(), chosen.end());
+  };
+  for (int64_t n : {1L, 2L, 3L, 17L, 1000L, 40000L, 16777216L})
+    for (int64_t m : {0L, 1L, 2L, 3L, 16L, 1600L, 40000L}) {
+      if (m > n) continue;
+      for (uint32_t step = 0; step < 4; ++step) {
+        INFO("n " << n << ", m " << m << ", step " << step);
+        REQUIRE(random_subset(n, m, 21, 5, step) == floyd_reference(n, m, 21, 5, step));
+      }
+    }
+}
