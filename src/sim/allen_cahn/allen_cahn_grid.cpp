@@ -22,7 +22,7 @@ AllenCahnGrid::AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 
                                                    std::array<bool, 2>{false, false}, process_dims);
   // Ghost width = steps per block, at most the smallest block of any rank (the same on every rank).
   const auto& dims = decomp_->process_dims();
-  g_ = std::min({blocking.steps, model.n / dims[0], model.n / dims[1]});
+  g_ = std::max(1L, std::min({blocking.steps, model.n / dims[0], model.n / dims[1]}));
   halo_ = std::make_unique<Halo>(*decomp_, 1, static_cast<int>(g_), EdgeFill::ReflectCell);
   nx_ = decomp_->local_cells(0);
   ny_ = decomp_->local_cells(1);
