@@ -59,10 +59,10 @@ void blocked_euler(const Field& in, const Field& out, long nx, long ny, long g, 
   const double* in_data = in.data();
   double* out_data = out.data();
 
+  Policy policy = host_team ? Policy(strips, 1) : Policy(strips, Kokkos::AUTO);
+  policy.set_scratch_size(1, Kokkos::PerTeam(Scratch::shmem_size(scratch_len)));
   Kokkos::parallel_for(
-      "allen_cahn_blocked_euler",
-      (host_team ? Policy(strips, 1) : Policy(strips, Kokkos::AUTO)).set_scratch_size(1, Kokkos::PerTeam(Scratch::shmem_size(scratch_len))),
-      KOKKOS_LAMBDA(const Member& team) {
+      "allen_cahn_blocked_euler", policy, KOKKOS_LAMBDA(const Member& team) {
         const Scratch ring(team.team_scratch(1), scratch_len);
         const long col0 = g + team.league_rank() * width;  // first owned column of the strip
         const long cw = width < g + nx - col0 ? width : g + nx - col0;
@@ -76,7 +76,7 @@ void blocked_euler(const Field& in, const Field& out, long nx, long ny, long g, 
         for (long i = 0; i < sweep; ++i) {
           for (long k = 1; k <= s; ++k) {
             const long margin = s - k, y = base + i - (k - 1);
-            if (y < g - margin || y >= g + ny + margin) continue;  // before this level's first / after its last row
+            if (y < g - margin || y >= g + ny + margin) continue;  // outside this level's rows
             const long first = col0 - margin;
             const double* __restrict c = row_ptr(k - 1, y, first);
             const double* __restrict d = row_ptr(k - 1, y - 1, first);

@@ -114,7 +114,8 @@ void AllenCahnSimulate::run(RunContext& ctx) {
   }
   log::info("allen_cahn: n = ", c.model.n, " (process grid ", grid.decomp().process_dims()[0], " x ",
             grid.decomp().process_dims()[1], "), eps = ", c.model.eps, ", dt = ", c.dt, " (bound ", c.model.dt_max(),
-            "), ", c.steps, " steps in blocks of ", grid.ghost(), ", ", c.snapshots, " snapshots, |I| = ", c.partial_count, ", K = ", c.trajectories);
+            "), ", c.steps, " steps in blocks of ", grid.ghost(), ", ", c.snapshots, " snapshots, |I| = ",
+            c.partial_count, ", K = ", c.trajectories);
 
   DatasetWriter writer(out_path, ctx, c, grid);
   if (pos.trajectory > 0) {
