@@ -56,7 +56,7 @@ void blocked_euler(const Field& in, const Field& out, long nx, long ny, long g, 
   const long scratch_len = (s - 1) * ring_level;
   const long field_stride = nx + 2 * g;
   const long sweep = ny + 2 * (s - 1);         // sweep positions
-  const double* in_data = in.data();
+  double* in_data = in.data();  // read only
   double* out_data = out.data();
 
   Policy policy = host_team ? Policy(strips, 1) : Policy(strips, Kokkos::AUTO);
@@ -69,7 +69,7 @@ void blocked_euler(const Field& in, const Field& out, long nx, long ny, long g, 
         const long base = g - (s - 1);  // first row of level 1
         // Pointer to column `col` of row `y` of level `k` (0: input field, s: output field).
         auto row_ptr = [&](long k, long y, long col) -> double* {
-          if (k == 0) return const_cast<double*>(in_data) + y * field_stride + col;
+          if (k == 0) return in_data + y * field_stride + col;
           if (k == s) return out_data + y * field_stride + col;
           return ring.data() + (k - 1) * ring_level + (y % 3) * ring_row + (col - (col0 - s));
         };

@@ -14,7 +14,7 @@ using Policy2 = Kokkos::MDRangePolicy<Exec, Kokkos::Rank<2>>;
 
 AllenCahnGrid::AllenCahnGrid(MPI_Comm comm, const Model& model, std::array<int, 2> process_dims,
                              TimeBlocking blocking)
-    : model_(model), blocking_(blocking) {
+    : model_(model), strip_cols_(blocking.strip_cols) {
   if (model.n < 2) fail("Allen-Cahn: grid side n = ", model.n, " must be at least 2");
   if (blocking.steps < 1 || blocking.strip_cols < 1)
     fail("Allen-Cahn: time block ", blocking.steps, " and strip width ", blocking.strip_cols, " must be positive");
@@ -80,7 +80,7 @@ void AllenCahnGrid::copy_owned(double* host) const {
 void AllenCahnGrid::advance(double dt, long steps) {
   while (steps > 0) {
     const long block = std::min(steps, g_);
-    blocked_euler<Exec>(v_, w_, nx_, ny_, g_, block, blocking_.strip_cols, dt, model_.inv_h2, model_.inv_eps2);
+    blocked_euler<Exec>(v_, w_, nx_, ny_, g_, block, strip_cols_, dt, model_.inv_h2, model_.inv_eps2);
     std::swap(v_, w_);
     halo_->exchange(v_);
     steps -= block;

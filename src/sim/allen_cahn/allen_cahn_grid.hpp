@@ -71,7 +71,7 @@ class AllenCahnGrid {
   Model model_;
   std::unique_ptr<CartDecomposition<2>> decomp_;
   std::unique_ptr<Halo> halo_;
-  TimeBlocking blocking_;
+  long strip_cols_ = 1024;  // blocked-kernel strip width; the block length is g_
   long nx_ = 0, ny_ = 0, g_ = 1;
   Field v_, w_;
   // Partial-force work buffers (grown on demand).
