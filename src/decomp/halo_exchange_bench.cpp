@@ -4,7 +4,7 @@
 
 #include "core/log.hpp"
 #include "decomp/halo_exchange_2d.hpp"
-#include "decomp/register_stages.hpp"
+#include "decomp/halo_exchange_bench.hpp"
 
 namespace macrodyn {
 namespace {
@@ -45,10 +45,8 @@ class HaloExchangeBench : public Stage {
 
 }  // namespace
 
-void register_decomp_stages(StageRegistry& registry) {
-  registry.add(
-      "bench", "halo_exchange", [](const ConfigTable& t) { return std::make_unique<HaloExchangeBench>(t); },
-      "2-D ghost exchange rate (--n side --ghost g --ncomp c --repeats r)");
+std::unique_ptr<Stage> make_halo_exchange_bench(const ConfigTable& table) {
+  return std::make_unique<HaloExchangeBench>(table);
 }
 
 }  // namespace macrodyn

@@ -8,7 +8,7 @@
 #include "decomp/cart_decomposition.hpp"
 #include "io/h5file.hpp"
 #include "io/provenance.hpp"
-#include "io/register_stages.hpp"
+#include "io/hdf5_io_bench.hpp"
 
 namespace macrodyn {
 namespace {
@@ -60,10 +60,6 @@ class Hdf5IoBench : public Stage {
 
 }  // namespace
 
-void register_io_stages(StageRegistry& registry) {
-  registry.add(
-      "bench", "hdf5_io", [](const ConfigTable& t) { return std::make_unique<Hdf5IoBench>(t); },
-      "collective HDF5 write/read bandwidth of an n x n array (--n side --file name)");
-}
+std::unique_ptr<Stage> make_hdf5_io_bench(const ConfigTable& table) { return std::make_unique<Hdf5IoBench>(table); }
 
 }  // namespace macrodyn

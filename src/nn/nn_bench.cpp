@@ -26,7 +26,7 @@
 #include "nn/mse_loss.hpp"
 #include "nn/parameter_init.hpp"
 #include "nn/realnvp_bench.hpp"
-#include "nn/register_stages.hpp"
+#include "nn/nn_bench.hpp"
 #include "nn/sequential.hpp"
 
 namespace macrodyn::nn {
@@ -162,10 +162,6 @@ class NNBench : public Stage {
 
 }  // namespace
 
-void register_nn_bench(StageRegistry& registry) {
-  registry.add(
-      "bench", "nn", [](const ConfigTable& t) { return std::make_unique<NNBench>(t); },
-      "training step of reference models (--cases [names] --precision float|double --steps n)");
-}
+std::unique_ptr<Stage> make_nn_bench(const ConfigTable& table) { return std::make_unique<NNBench>(table); }
 
 }  // namespace macrodyn::nn

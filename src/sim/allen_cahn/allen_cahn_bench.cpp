@@ -25,7 +25,7 @@
 #include "core/runtime.hpp"
 #include "sim/allen_cahn/allen_cahn_config.hpp"
 #include "sim/allen_cahn/allen_cahn_grid.hpp"
-#include "sim/allen_cahn/register_stages.hpp"
+#include "sim/allen_cahn/allen_cahn_bench.hpp"
 
 namespace macrodyn::allen_cahn {
 namespace {
@@ -160,14 +160,11 @@ class PartialForcesBench : public Stage {
 
 }  // namespace
 
-void register_allen_cahn_benches(StageRegistry& registry) {
-  registry.add(
-      "bench", "allen_cahn", [](const ConfigTable& t) { return std::make_unique<AllenCahnBench>(t); },
-      "Allen-Cahn blocked Euler step rate and roofline (--n --steps --weak --time_block --strip_cols --bandwidth "
-      "--cache_n)");
-  registry.add(
-      "bench", "partial_forces", [](const ConfigTable& t) { return std::make_unique<PartialForcesBench>(t); },
-      "Allen-Cahn partial-force cost per entry on grids of side 200 and 4096 (--sides --count --repeats)");
+std::unique_ptr<Stage> make_allen_cahn_bench(const ConfigTable& table) {
+  return std::make_unique<AllenCahnBench>(table);
+}
+std::unique_ptr<Stage> make_partial_forces_bench(const ConfigTable& table) {
+  return std::make_unique<PartialForcesBench>(table);
 }
 
 }  // namespace macrodyn::allen_cahn

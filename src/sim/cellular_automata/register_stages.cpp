@@ -1,5 +1,4 @@
-#include "sim/cellular_automata/register_stages.hpp"
-
+// The stages of src/sim/cellular_automata/ (see cmake/MacrodynStageFolders.cmake for the convention).
 #include "sim/cellular_automata/ca_simulate_stage.hpp"
 
 namespace macrodyn {

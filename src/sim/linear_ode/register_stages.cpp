@@ -1,5 +1,4 @@
-#include "sim/linear_ode/register_stages.hpp"
-
+// The stages of src/sim/linear_ode/ (see cmake/MacrodynStageFolders.cmake for the convention).
 #include "sim/linear_ode/linear_ode_simulate_stage.hpp"
 
 namespace macrodyn {

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "core/log.hpp"
-#include "sim/lj/lj_stage_registration.hpp"
+#include "sim/lj/lj_bench.hpp"
 #include "sim/lj/lj_initial_state.hpp"
 
 namespace macrodyn::lj {
@@ -73,10 +73,6 @@ class LjBench : public Stage {
 
 }  // namespace
 
-void register_lj_bench(StageRegistry& registry) {
-  registry.add(
-      "bench", "lj", [](const ConfigTable& t) { return std::make_unique<LjBench>(t); },
-      "LAMMPS in.lj: fcc 0.8442, 32000 atoms, 100 steps (--atoms N --steps S --newton true|false)");
-}
+std::unique_ptr<Stage> make_lj_bench(const ConfigTable& table) { return std::make_unique<LjBench>(table); }
 
 }  // namespace macrodyn::lj

@@ -1,5 +1,4 @@
-#include "sim/oscillator/register_stages.hpp"
-
+// The stages of src/sim/oscillator/ (see cmake/MacrodynStageFolders.cmake for the convention).
 #include "sim/oscillator/oscillator_simulate_stage.hpp"
 
 namespace macrodyn {

@@ -1,5 +1,5 @@
-#include "sim/vicsek/register_stages.hpp"
-
+// The stages of src/sim/vicsek/ (see cmake/MacrodynStageFolders.cmake for the convention).
+#include "sim/vicsek/vicsek_bench.hpp"
 #include "sim/vicsek/vicsek_simulate_stage.hpp"
 
 namespace macrodyn {

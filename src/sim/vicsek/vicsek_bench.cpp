@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "core/runtime.hpp"
-#include "sim/vicsek/register_stages.hpp"
+#include "sim/vicsek/vicsek_bench.hpp"
 #include "sim/vicsek/vicsek_model.hpp"
 
 namespace macrodyn::vicsek {

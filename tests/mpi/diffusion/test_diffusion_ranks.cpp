@@ -7,7 +7,7 @@
 #include "core/runtime.hpp"
 #include "io/h5file.hpp"
 #include "test_support.hpp"
-#include "sim/diffusion/register_stages.hpp"
+#include "stage_folders.hpp"  // register_<folder>_stages
 
 using namespace macrodyn;
 

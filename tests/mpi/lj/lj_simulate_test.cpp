@@ -13,7 +13,7 @@
 #include "io/h5file.hpp"
 #include "core/signals.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
-#include "sim/lj/register_stages.hpp"
+#include "stage_folders.hpp"  // register_<folder>_stages
 
 using namespace macrodyn;
 using macrodyn::lj::CheckpointState;

@@ -13,7 +13,7 @@
 #include "core/signals.hpp"
 #include "io/h5file.hpp"
 #include "sim/allen_cahn/allen_cahn_dataset.hpp"
-#include "sim/allen_cahn/allen_cahn_simulate.hpp"
+#include "sim/allen_cahn/allen_cahn_simulate_stage.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::allen_cahn;

@@ -1,4 +1,4 @@
-#include "sim/allen_cahn/allen_cahn_simulate.hpp"
+#include "sim/allen_cahn/allen_cahn_simulate_stage.hpp"
 
 #include <sys/stat.h>
 
@@ -176,6 +176,10 @@ void AllenCahnSimulate::run(RunContext& ctx) {
   }
   if (comm_rank(ctx.comm) == 0) std::remove(ckpt_path.c_str());
   log::info("allen_cahn: wrote ", c.trajectories, " trajectories to ", out_path);
+}
+
+std::unique_ptr<Stage> make_allen_cahn_simulate_stage(const ConfigTable& table) {
+  return std::make_unique<AllenCahnSimulate>(table);
 }
 
 }  // namespace macrodyn::allen_cahn

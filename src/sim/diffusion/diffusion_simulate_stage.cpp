@@ -14,7 +14,7 @@
 #include "io/h5file.hpp"
 #include "io/provenance.hpp"
 #include "sim/diffusion/diffusion_model.hpp"
-#include "sim/diffusion/register_stages.hpp"
+#include "sim/diffusion/diffusion_simulate_stage.hpp"
 
 namespace macrodyn::diffusion {
 namespace {
@@ -93,12 +93,9 @@ class DiffusionSimulate : public Stage {
 };
 
 }  // namespace
-}  // namespace macrodyn::diffusion
 
-namespace macrodyn {
-void register_diffusion_stages(StageRegistry& registry) {
-  registry.add(
-      "simulate", "diffusion", [](const ConfigTable& t) { return std::make_unique<diffusion::DiffusionSimulate>(t); },
-      "1-D random-walk diffusion for several dt plus the exact heat-kernel limit");
+std::unique_ptr<Stage> make_diffusion_simulate_stage(const ConfigTable& table) {
+  return std::make_unique<DiffusionSimulate>(table);
 }
-}  // namespace macrodyn
+
+}  // namespace macrodyn::diffusion

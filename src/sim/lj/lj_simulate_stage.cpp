@@ -28,7 +28,7 @@
 #include "decomp/particle_id_blocks.hpp"
 #include "io/h5file.hpp"
 #include "io/provenance.hpp"
-#include "sim/lj/lj_stage_registration.hpp"
+#include "sim/lj/lj_simulate_stage.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
 #include "sim/lj/lj_initial_state.hpp"
 #include "sim/lj/lj_lammps_data.hpp"
@@ -207,10 +207,6 @@ void LjSimulate::run(RunContext& ctx) {
 
 }  // namespace
 
-void register_lj_simulate(StageRegistry& registry) {
-  registry.add(
-      "simulate", "lj", [](const ConfigTable& t) { return std::make_unique<LjSimulate>(t); },
-      "Lennard-Jones NVE trajectories with observables and partial forces (H5MD layout)");
-}
+std::unique_ptr<Stage> make_lj_simulate_stage(const ConfigTable& table) { return std::make_unique<LjSimulate>(table); }
 
 }  // namespace macrodyn::lj

@@ -24,7 +24,7 @@
 #include "io/provenance.hpp"
 #include "io/xdmf.hpp"
 #include "sim/gray_scott/gray_scott_model.hpp"
-#include "sim/gray_scott/register_stages.hpp"
+#include "sim/gray_scott/gray_scott_simulate_stage.hpp"
 
 namespace macrodyn::gray_scott {
 namespace {
@@ -161,13 +161,9 @@ class GrayScottSimulate : public Stage {
 };
 
 }  // namespace
-}  // namespace macrodyn::gray_scott
 
-namespace macrodyn {
-void register_gray_scott_stages(StageRegistry& registry) {
-  registry.add(
-      "simulate", "gray_scott",
-      [](const ConfigTable& t) { return std::make_unique<gray_scott::GrayScottSimulate>(t); },
-      "Gray-Scott pattern / parameter pairs with blank rejection (samples spread over ranks)");
+std::unique_ptr<Stage> make_gray_scott_simulate_stage(const ConfigTable& table) {
+  return std::make_unique<GrayScottSimulate>(table);
 }
-}  // namespace macrodyn
+
+}  // namespace macrodyn::gray_scott

@@ -19,7 +19,7 @@
 #include "io/h5file.hpp"
 #include "io/provenance.hpp"
 #include "sim/predator_prey/predator_prey_model.hpp"
-#include "sim/predator_prey/register_stages.hpp"
+#include "sim/predator_prey/predator_prey_simulate_stage.hpp"
 
 namespace macrodyn::predator_prey {
 namespace {
@@ -121,13 +121,9 @@ class PredatorPreySimulate : public Stage {
 };
 
 }  // namespace
-}  // namespace macrodyn::predator_prey
 
-namespace macrodyn {
-void register_predator_prey_stages(StageRegistry& registry) {
-  registry.add(
-      "simulate", "predator_prey",
-      [](const ConfigTable& t) { return std::make_unique<predator_prey::PredatorPreySimulate>(t); },
-      "1-D predator-prey trajectories (RK4) with observables and partial forces");
+std::unique_ptr<Stage> make_predator_prey_simulate_stage(const ConfigTable& table) {
+  return std::make_unique<PredatorPreySimulate>(table);
 }
-}  // namespace macrodyn
+
+}  // namespace macrodyn::predator_prey

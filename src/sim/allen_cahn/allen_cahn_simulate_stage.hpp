@@ -25,4 +25,6 @@ class AllenCahnSimulate : public Stage {
   SimulateConfig config_;
 };
 
+std::unique_ptr<Stage> make_allen_cahn_simulate_stage(const ConfigTable& table);
+
 }  // namespace macrodyn::allen_cahn
