@@ -19,15 +19,22 @@ function(macrodyn_area_library name)
 endfunction()
 
 # macrodyn_folder_libraries(<prefix> <root> DEPS ...) -> macrodyn_<prefix>_<sub> for every <root>/<sub>/,
-# and the list MACRODYN_<PREFIX>_LIBRARIES in the caller's scope.
+# and the list MACRODYN_<PREFIX>_LIBRARIES in the caller's scope. A folder <root>/common/ (code shared
+# by the others) is built first and every other folder links it. A missing <root> gives no libraries.
 function(macrodyn_folder_libraries prefix root)
   cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
   file(GLOB children LIST_DIRECTORIES true CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${root}/*)
   set(libs "")
+  set(deps ${ARG_DEPS})
+  if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/${root}/common)
+    macrodyn_area_library(${prefix}_common DIRS ${root}/common DEPS ${ARG_DEPS})
+    list(APPEND libs macrodyn_${prefix}_common)
+    list(APPEND deps macrodyn_${prefix}_common)
+  endif()
   foreach(child IN LISTS children)
-    if(IS_DIRECTORY ${child})
-      get_filename_component(sub ${child} NAME)
-      macrodyn_area_library(${prefix}_${sub} DIRS ${root}/${sub} DEPS ${ARG_DEPS})
+    get_filename_component(sub ${child} NAME)
+    if(IS_DIRECTORY ${child} AND NOT sub STREQUAL "common")
+      macrodyn_area_library(${prefix}_${sub} DIRS ${root}/${sub} DEPS ${deps})
       list(APPEND libs macrodyn_${prefix}_${sub})
     endif()
   endforeach()

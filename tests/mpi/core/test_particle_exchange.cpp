@@ -78,8 +78,9 @@ void run_exchange_checks(const Setup<D>& s, int64_t N, std::array<int, D> proces
       process_dims);
   ParticleExchange<D, Exec> ex(decomp, s.L);
   const int rank = decomp.rank(), size = decomp.size();
-  // aux columns: 0 = heading-like tag carried by ghosts, 1..D = image counts
-  ParticleArrays<D, Exec::memory_space> p(1 + D, 1, 0);
+  // fields: a heading-like tag carried by ghosts, then the image counts
+  constexpr ParticleField heading_tag{0, 1}, image{1, D};
+  ParticleArrays<D, Exec::memory_space> p(image.end(), heading_tag.end(), 0);
 
   // every rank starts with ids = rank mod size, which are NOT its own particles
   std::vector<std::array<double, D>> all(N);
@@ -120,7 +121,7 @@ void run_exchange_checks(const Setup<D>& s, int64_t N, std::array<int, D> proces
           unwrapped[i][d] += step;
           all[i][d] = unwrapped[i][d] - s.L[d] * std::floor(unwrapped[i][d] / s.L[d]);
         }
-      ex.migrate(p, 1);
+      ex.migrate(p, image);
     }
     ex.build_ghosts(p);
 
@@ -139,7 +140,7 @@ void run_exchange_checks(const Setup<D>& s, int64_t N, std::array<int, D> proces
       id_sum += static_cast<double>(hid(i));
       for (int d = 0; d < D; ++d) {
         if (hcell(i, d) < ex.cell_lo(d) || hcell(i, d) >= ex.cell_hi(d)) ++bad;
-        if (std::abs(hx(i, d) + haux(i, 1 + d) * s.L[d] - unwrapped[hid(i)][d]) > 1e-12) ++bad;
+        if (std::abs(hx(i, d) + haux(i, image.first + d) * s.L[d] - unwrapped[hid(i)][d]) > 1e-12) ++bad;
       }
     }
     MPI_Allreduce(&id_sum, &id_sum_all, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
