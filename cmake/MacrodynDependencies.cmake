@@ -5,7 +5,7 @@ find_package(MPI REQUIRED COMPONENTS C CXX)
 
 # --- Kokkos / Kokkos Kernels (Debian Trilinos 13.2: Kokkos 3.4.01, Serial) -----------------
 # Debian's Kokkos::kokkos target points at a non-existent include dir and the TriBITS targets have
-# none at all (toolchain.md gotcha 1), so we link the TriBITS targets and add the include dir ourselves.
+# none at all (Debian 12's Trilinos 13.2 packaging), so we link the TriBITS targets and add the include dir ourselves.
 # A site-built Kokkos 4.x provides Kokkos::kokkos / Kokkos::kokkoskernels, which we use when present.
 set(CMAKE_CXX_EXTENSIONS OFF)
 find_package(Kokkos REQUIRED)

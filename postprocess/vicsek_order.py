@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Vicsek order parameter phi and its standard deviation vs noise eta (seed 002 Fig. 6a).
+"""Vicsek order parameter phi and its standard deviation vs noise eta ([Self-similar dynamics] Fig. 6a).
 
 Reads <run_dir>/<prefix>_summary.h5 (written by the `simulate` stage, system = "vicsek"):
 /sizes (nL), /etas (neta), /phi_mean and /phi_std (nL, neta, K): per run, the mean and standard
@@ -53,7 +53,7 @@ def main():
     ax[1].set_xlabel(r"noise $\eta$")
     ax[1].set_ylabel(r"std of $\phi$ over time")
     for x in ax:
-        x.axvspan(1.6, 2.2, color="0.9", zorder=0, label="seed's critical region" if x is ax[0] else None)
+        x.axvspan(1.6, 2.2, color="0.9", zorder=0, label="paper's critical region" if x is ax[0] else None)
         x.grid(alpha=0.3)
         x.legend()
     fig.suptitle(rf"Vicsek model, $\rho$ = {rho:g}, noise law '{noise}'")

@@ -1,6 +1,6 @@
 #pragma once
 // Exactly m distinct indices drawn uniformly from [0, n) (every m-subset equally likely), as in
-// seed 003 §3's partial-force sampling. Robert Floyd's algorithm: for j = n-m .. n-1 draw t in [0, j];
+// [Partial observations] §3's partial-force sampling. Robert Floyd's algorithm: for j = n-m .. n-1 draw t in [0, j];
 // take t, or j if t was taken already. m draws, O(m log m) work (the final sort) and O(m) memory,
 // independent of n. The chosen set lives in an open-addressing hash table (linear probing, load <= 1/2),
 // ~5x faster than a node-based set; the subset depends only on the draws. The draws come from

@@ -1,5 +1,5 @@
 #pragma once
-// Data-parallel training over MPI ranks (design.md sec. 5).
+// Data-parallel training over MPI ranks.
 //
 // - The model's parameters and buffers are broadcast from rank 0 (broadcast_parameters()).
 // - Epoch e visits the samples in a global permutation keyed by (seed, e) with CounterRng (sort by

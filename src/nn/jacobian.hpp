@@ -12,7 +12,7 @@
 //   (G held fixed) to the parameter gradients. <G, J> = sum_{i,b} e_i^T J_b G_{i,b} is the
 //   tangent output of one dual pass with tangents G: forward_dual(x, G) then backward_dual with
 //   dy = 0 and dydot column i*B+b = e_i. Exact (no finite differences); cost ~ a dual pass with K = d.
-// condition_number_loss: L = (1/count) sum_b (kappa_b - 1)^2 (seed 003 eq. 6), kappa_b =
+// condition_number_loss: L = (1/count) sum_b (kappa_b - 1)^2 ([Partial observations] eq. 6), kappa_b =
 //   lambda_max / lambda_min of A_b = J_b J_b^T (eigenvalues by Jacobi, symmetric_eigen.hpp);
 //   dkappa/dA = (u_max u_max^T - kappa u_min u_min^T) / lambda_min (simple extreme eigenvalues),
 //   dL/dJ_b = 2 S_b J_b with S_b = dL/dA_b. count defaults to B (pass the global batch in

@@ -48,7 +48,7 @@ class Layer {
 
   // backward() without the input gradient: only ADDS dL/dtheta. Used for the first layer of a model,
   // whose input needs no gradient (skips the largest GEMM of an autoencoder's input layer).
-  // (Added by the feed-forward layers' author; the default simply discards dx.)
+  // The default computes dx and discards it.
   virtual void backward_parameters(const Tensor<T>& dy) {
     Tensor<T> dx;
     backward(dy, dx);

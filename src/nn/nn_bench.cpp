@@ -1,7 +1,7 @@
 // bench nn: one training step (forward + loss + backward + Adam) of the reference models.
 //
 //   macrodyn bench nn [--cases ["ae40000", "ae4800", ...]] [--precision float|double] [--steps n]
-// Cases (shapes from the issue; PyTorch 1.13 anchors in shared/perf-anchors.md):
+// Cases (shapes chosen to compare with the same steps in PyTorch 1.13, one thread, run side by side):
 //   ae40000  MLP autoencoder 40000-256-256-32-256-256-40000, tanh after hidden layers, batch 64, MSE
 //   ae4800   the same with 4800-128-128-32-128-128-4800, batch 256
 //   conv64   Conv2d regressor 3x64x64 -> 2: four 3x3 convs, stride 2, zero padding 1, channels

@@ -1,8 +1,8 @@
 #pragma once
-// The realnvp8 benchmark of `macrodyn bench nn` (issue 6, perf-anchors.md): a RealNVP flow on
+// The realnvp8 benchmark of `macrodyn bench nn`: a RealNVP flow on
 // `dim` features with `blocks` affine coupling blocks (alternating halves), each conditioner an MLP
 // dim/2 - hidden - ReLU - hidden - ReLU - dim (s = tanh, t), standard-normal NLL, batch `batch`.
-// One step = zero grads + forward + NLL + backward + Adam. PyTorch anchor (float32, 1 thread): 8.3 ms.
+// One step = zero grads + forward + NLL + backward + Adam.
 //
 // realnvp_step_times: wall time (ms) of each of `steps` timed steps after `warmup` steps, this rank.
 // realnvp_data_parallel_step_times: the same model trained by DataParallelTrainer over `comm`, the

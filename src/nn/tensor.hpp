@@ -3,7 +3,8 @@
 //
 // A batch of activations is a column-major matrix Tensor<T> of shape (features, batch): column b is
 // sample b, its features contiguous (a conv layer's features are C x H x W flattened, W fastest).
-// LayoutLeft makes Dense layers plain BLAS GEMMs (Kokkos Kernels -> system BLAS, toolchain.md #4).
+// LayoutLeft makes Dense layers plain BLAS GEMMs (Kokkos Kernels sends LayoutLeft GEMMs to the system
+// BLAS; a LayoutRight GEMM compiles a slower generic kernel).
 // Parameters are Tensors too (a bias is (n, 1)).
 #include <Kokkos_Core.hpp>
 

@@ -3,7 +3,7 @@
 // bench allen_cahn: blocked explicit Euler steps (kernel + halo exchange) on an n x n grid over all
 //   ranks. --n 4096 side, --steps 192 timed steps, --weak false (true: side round(n sqrt(P)), the same
 //   cells per rank as one rank on n x n), --time_block 16 and --strip_cols 1024 (allen_cahn_blocked_euler.hpp),
-//   --bandwidth 35e9 B/s per rank (STREAM-like, ../shared/perf-anchors.md), --cache_n 128 side of the
+//   --bandwidth 35e9 B/s per rank (STREAM-like triad on one core), --cache_n 128 side of the
 //   in-cache grid that measures the compute ceiling.
 //   Roofline per rank: a block of T steps reads and writes each cell once, 16/T bytes per update, so the
 //   bandwidth bound is bandwidth T / 16; the compute bound is the one-step rate on a grid that stays in
@@ -11,7 +11,7 @@
 //   in_cache_updates_per_s_per_rank, bytes_per_update, roofline_fraction = rate per rank / min(both
 //   bounds), and one_step_roofline_fraction = rate per rank / (bandwidth / 16 B), the bound of any
 //   scheme that streams the field once per step.
-// bench partial_forces: the partial-force calculator of seed 003 §3 (S samples I, then computes f_I)
+// bench partial_forces: the partial-force calculator of [Partial observations] §3 (S samples I, then computes f_I)
 //   for |I| = --count 1600 cells on grids of side 200 and 4096 (--sides), --repeats 200 index sets.
 //   Each repeat draws I (random_subset) and evaluates f_I (AllenCahnGrid::partial_forces: select owned
 //   entries, kernel over |I| stencils, one reduction). Prints ns_per_force_n<side> (draw + evaluation

@@ -1,5 +1,5 @@
 #pragma once
-// 1-D diffusion generators (seed 002 §III.B): random walkers on a periodic lattice of L sites
+// 1-D diffusion generators ([Self-similar dynamics] §III.B): random walkers on a periodic lattice of L sites
 // (default 100), t in [0, 100], time step dt in {1, 0.1, 0.04, 0.01}, plus the exact dt -> 0 limit.
 //
 // Walker model (decision; the seed gives no rule): in each step of length dt a walker hops to the left

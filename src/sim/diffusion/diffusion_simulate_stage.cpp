@@ -1,4 +1,4 @@
-// `simulate` stage for system = "diffusion" (seed 002 §III.B; model in diffusion_model.hpp).
+// `simulate` stage for system = "diffusion" ([Self-similar dynamics] §III.B; model in diffusion_model.hpp).
 //
 // Keys [defaults]: sites = 100, walkers = 1000 per run, runs = 8, D = 0.5, t_final = 100,
 //   save_interval = 1, dt = [1, 0.1, 0.04, 0.01], seed = 1, output = "diffusion.h5".

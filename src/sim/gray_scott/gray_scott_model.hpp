@@ -1,5 +1,5 @@
 #pragma once
-// Gray-Scott reaction-diffusion (seed 000 A.3.3, Pearson 1993):
+// Gray-Scott reaction-diffusion ([Relational macrostates] A.3.3, Pearson 1993):
 //   da/dt = Da lap a - a b^2 + F (1 - a),   db/dt = Db lap b + a b^2 - (F + k) b
 // on an n x n periodic grid with h = 1, a, b ~ U(0, 1) independently per cell, explicit Euler dt = 0.1
 // (stable while dt (4 max(Da, Db) + F + k + ...) is small: 4 * 0.16 * 0.1 = 0.064 for the defaults).

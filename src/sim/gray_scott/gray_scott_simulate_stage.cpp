@@ -1,8 +1,8 @@
-// `simulate` stage for system = "gray_scott": K non-blank (pattern, parameter) pairs (seed 000 A.3.3).
+// `simulate` stage for system = "gray_scott": K non-blank (pattern, parameter) pairs ([Relational macrostates] A.3.3).
 //
 // Keys [defaults]: n = 64, steps = 5000, dt = 0.1, samples = 64 (K), seed = 1,
 //   Da = [0.16, 0.16], Db = [0.02, 0.04], F = [0.01, 0.08], k = [0.04, 0.07] (uniform ranges),
-//   Decision: from the seed's U(0,1) initial state, diffusion first flattens the field, so only
+//   Decision: from the paper's U(0,1) initial state, diffusion first flattens the field, so only
 //   Turing-unstable regimes (Da/Db >~ 4) form patterns; with Db = 0.08 (Pearson's Da/Db = 2) every
 //   (F, k) in the ranges decays to the blank state a = 1, b = 0 within 4000 steps (scan 2026-11-23).
 //   blank_threshold = 1e-3 (a pattern is blank when the spatial std of a and of b are both below it),

@@ -1,5 +1,5 @@
 #pragma once
-// simulate stage, system = "linear_ode": (M, trajectory) pairs of dx/dt = M x in 2-D (seed 000 §A.3.1).
+// simulate stage, system = "linear_ode": (M, trajectory) pairs of dx/dt = M x in 2-D ([Relational macrostates] §A.3.1).
 //
 // M has i.i.d. N(0, 1) entries, x0 ~ U(-1, 1)^2, and the trajectory is x_j = exp(M j dt) x0 for
 // j = 0 .. points-1 through the exact matrix exponential (matrix_exponential_2x2.hpp). The seed gives

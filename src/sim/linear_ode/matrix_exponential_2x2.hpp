@@ -1,5 +1,5 @@
 #pragma once
-// Exact exponential of a real 2x2 matrix, for the linear systems dx/dt = M x of seed 000 §A.3.1.
+// Exact exponential of a real 2x2 matrix, for the linear systems dx/dt = M x of [Relational macrostates] §A.3.1.
 //
 // Write M = s I + N with s = tr(M)/2 and N traceless. Cayley-Hamilton gives N^2 = D I with
 // D = s^2 - det(M) (the eigenvalues are s +- sqrt(D)), hence for any t

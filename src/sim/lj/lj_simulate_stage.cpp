@@ -1,4 +1,4 @@
-// simulate lj: K NVE trajectories of a density-rho LJ fluid (seed 003 §5.2, B.3), saved every
+// simulate lj: K NVE trajectories of a density-rho LJ fluid ([Partial observations] §5.2, B.3), saved every
 // `save_every` steps to one HDF5 file in H5MD's layout, written collectively in global-id order:
 //   /particles/all/box/edges                      (3)
 //   /particles/all/position/value                 (frames, N, 3)  unwrapped (continuous) positions

@@ -3,7 +3,7 @@
 //
 // Deck keys (defaults):
 //   file = "oscillator.h5"   output file in the run directory
-//   samples = 2048           number of pairs (the seed's training set size)
+//   samples = 2048           number of pairs (the paper's training set size)
 //   init_half_width = 1.0    x0, p0 ~ U(-a, a)
 //   tau_max = 2 pi           tau ~ U(0, tau_max)
 //   seed = 1                 CounterRng seed; sample g uses uniform(g, 0, k), k = 0 (x0), 1 (p0), 2 (tau)

@@ -1,6 +1,6 @@
 #pragma once
 // simulate stage, system = "vicsek": noise sweep of the Vicsek model (vicsek_model.hpp) for several box
-// sizes, K repeats each (seed 002 §III.C, Fig. 6a).
+// sizes, K repeats each ([Self-similar dynamics] §III.C, Fig. 6a).
 //
 // Deck keys (defaults):
 //   file_prefix = "vicsek"         run files <prefix>_L<L>_eta<i>_k<k>.h5 (+ .xdmf), <prefix>_summary.h5

@@ -59,7 +59,7 @@ TEST_CASE("predator-prey: dt = 1e-4 is converged in time, partial forces exact",
   double err = 0;
   for (int j = 0; j < 100; ++j) err = std::max(err, std::abs(x1[j] - ref[j]));
   REQUIRE(err < 1e-10);
-  // Euler at the seed's dt = 0.01 is unstable (dt * 4/dx^2 = 100 > 2): it blows up within 1 time unit.
+  // Euler at the paper's dt = 0.01 is unstable (dt * 4/dx^2 = 100 > 2): it blows up within 1 time unit.
   std::vector<double> xe(100), fe(100);
   m.initial(0.1, 0.5, xe.data());
   for (int s = 0; s < 100; ++s) {
