@@ -1,0 +1,53 @@
+#pragma once
+// MacroNet (MacroNet paper sec. 3, Appendix A.2): two invertible networks phi_u, phi_v mapping the
+// two microstates of a pair (u, v) to one macrostate; with shared weights (phi_u = phi_v, time
+// invariants such as the oscillator's energy) there is one network.
+//
+// As a Layer (what the data-parallel trainer and model I/O see): parameters "u.<...>" and "v.<...>"
+// (only "u." when shared); forward(x) = phi_u(x), the macrostate of u, backward through phi_u.
+// macrostate_u/v: eval-mode encodings (batch norm with running statistics).
+// sample_u: conditional sampling u = phi_u^-1(beta, z), z ~ N(0, temperature^2) keyed by the global
+//   sample ids sample_offset + b (rank-count independent).
+#include <memory>
+
+#include "learn/macronet/macronet_flow.hpp"
+#include "nn/layer.hpp"
+
+namespace macrodyn::macronet {
+
+template <class T>
+class MacroNet : public nn::Layer<T> {
+ public:
+  // shared: phi_v = phi_u (v_spec ignored; u and v must have the same dimension).
+  MacroNet(const FlowSpec& u_spec, const FlowSpec& v_spec, bool shared);
+
+  std::string kind() const override { return "macronet"; }
+  size_t in_features() const override { return size_t(u_.spec.in_dim); }
+  size_t out_features() const override { return size_t(u_.spec.keep); }
+  void forward(const nn::Tensor<T>& x, nn::Tensor<T>& y, bool training) override;
+  void backward(const nn::Tensor<T>& dy, nn::Tensor<T>& dx) override;
+  std::vector<nn::Parameter<T>> parameters() override;
+  std::vector<nn::Parameter<T>> buffers() override;
+  std::vector<double> hyper_parameters() const override;
+
+  bool shared() const { return shared_; }
+  MacroFlow<T>& phi_u() { return u_; }
+  MacroFlow<T>& phi_v() { return shared_ ? u_ : v_; }
+  void set_comm(MPI_Comm comm);
+
+  void macrostate_u(const nn::Tensor<T>& u, nn::Tensor<T>& beta) { encode(phi_u(), u, beta); }
+  void macrostate_v(const nn::Tensor<T>& v, nn::Tensor<T>& beta) { encode(phi_v(), v, beta); }
+  void sample_u(const nn::Tensor<T>& beta, double temperature, uint64_t sample_offset, nn::Tensor<T>& u);
+
+ private:
+  void encode(MacroFlow<T>& phi, const nn::Tensor<T>& x, nn::Tensor<T>& beta);
+
+  bool shared_;
+  MacroFlow<T> u_, v_;
+  nn::Tensor<T> scratch_;
+};
+
+extern template class MacroNet<double>;
+extern template class MacroNet<float>;
+
+}  // namespace macrodyn::macronet

@@ -1,0 +1,193 @@
+// MacroNet model: loss gradients vs finite differences (shared and separate flows, with noisy
+// kernels), inverse of the whole phi_u stack in eval mode, log-det of the stack vs the brute-force
+// Jacobian, conditional sampling round trip, model file round trip, Spearman correlation.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+
+#include "learn/macronet/macronet_loss.hpp"
+#include "learn/macronet/macronet_model_file.hpp"
+#include "learn/macronet/rank_correlation.hpp"
+#include "nn/gradient_check.hpp"
+#include "nn/parameter_init.hpp"
+
+using namespace macrodyn;
+using namespace macrodyn::macronet;
+using nn::Tensor;
+using nn::gradcheck::fd_gradient;
+using nn::gradcheck::relative_error;
+using nn::gradcheck::to_vector;
+
+namespace {
+
+FlowSpec small_spec(long in_dim, long noise, long keep, long blocks = 2) {
+  FlowSpec s;
+  s.in_dim = in_dim;
+  s.noise_dims = noise;
+  s.noise_sigma = 0.05;  // larger than the default so that the noise dims matter in the check
+  s.blocks = blocks;
+  s.hidden = 6;
+  s.keep = keep;
+  s.activation = "tanh";
+  s.seed = 3;
+  return s;
+}
+
+Tensor<double> random_batch(size_t d, size_t b, uint64_t seed) {
+  Tensor<double> x("x", d, b);
+  nn::fill_normal(x, seed, 1);
+  return x;
+}
+
+// Relative error of the parameter gradients of the pair loss vs central differences.
+double loss_gradient_error(MacroNet<double>& net, const Tensor<double>& u, const Tensor<double>& v) {
+  PairLossEvaluator<double> loss(net, 0.7);
+  const std::vector<uint64_t> ids = {4, 9, 2, 7, 0, 11};
+  const double w = 1.0 / double(ids.size());
+  for (auto& p : net.parameters()) Kokkos::deep_copy(p.grad, 0.0);
+  loss(u, v, ids, 100, 5, w, true);
+  auto value = [&]() { return loss(u, v, ids, 100, 5, w, false).total; };
+  // Norm-wise over all parameters: the shift of a batch norm followed by another batch norm has an
+  // exactly zero gradient, so per-tensor relative errors would only measure round-off.
+  std::vector<double> analytic, reference;
+  for (auto& p : net.parameters()) {
+    for (double g : to_vector(p.grad)) analytic.push_back(g);
+    for (double g : fd_gradient<double>(value, p.value, 1e-5)) reference.push_back(g);
+  }
+  const double worst = relative_error(analytic, reference);
+  return worst;
+}
+
+// Runs a few training-mode forwards so that the batch-norm running statistics are not the identity.
+void warm_statistics(MacroNet<double>& net, const Tensor<double>& u, const Tensor<double>& v) {
+  PairLossEvaluator<double> loss(net, 0.5);
+  std::vector<uint64_t> ids(u.extent(1));
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  for (int k = 0; k < 30; ++k) loss(u, v, ids, 1000, uint32_t(k), 1.0, false);
+}
+
+}  // namespace
+
+TEST_CASE("MacroNet loss gradients match finite differences", "[macronet]") {
+  SECTION("shared weights with a noisy kernel") {
+    MacroNet<double> net(small_spec(2, 2, 1), small_spec(2, 2, 1), true);
+    const auto u = random_batch(2, 6, 1), v = random_batch(2, 6, 2);
+    CHECK(loss_gradient_error(net, u, v) < 1e-6);
+  }
+  SECTION("separate phi_u, phi_v of different widths") {
+    MacroNet<double> net(small_spec(3, 1, 2), small_spec(5, 0, 2), false);
+    const auto u = random_batch(3, 6, 3), v = random_batch(5, 6, 4);
+    CHECK(loss_gradient_error(net, u, v) < 1e-6);
+  }
+}
+
+TEST_CASE("MacroNet stack: eval-mode inverse and log-det of the whole phi_u", "[macronet]") {
+  MacroNet<double> net(small_spec(4, 0, 2, 3), small_spec(4, 0, 2, 3), true);
+  const auto u = random_batch(4, 16, 5), v = random_batch(4, 16, 6);
+  warm_statistics(net, u, v);
+  auto& phi = net.phi_u();
+  Tensor<double> beta, back;
+  phi.flow->forward(u, beta, false);
+  const auto c = to_vector(phi.flow->log_det());
+  Tensor<double> z("z", phi.split->emitted().extent(0), phi.split->emitted().extent(1));
+  Kokkos::deep_copy(z, phi.split->emitted());
+  const auto zv = to_vector(z);
+  // Exact inverse with the emitted latent.
+  phi.split->set_inverse_latent(z);
+  phi.flow->inverse(beta, back);
+  const auto a = to_vector(u), b = to_vector(back);
+  double err = 0;
+  for (size_t i = 0; i < a.size(); ++i) err = std::max(err, std::abs(a[i] - b[i]));
+  CHECK(err < 1e-10);
+  // log|det d(beta, z)/du| = c - log N(z) vs the central-difference Jacobian of u -> (beta, z).
+  const size_t d = 4, B = 16;
+  auto uh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u);
+  double worst = 0;
+  for (size_t col = 0; col < B; ++col) {
+    std::vector<double> jac(d * d);
+    for (size_t j = 0; j < d; ++j) {
+      Tensor<double> xp("xp", d, 2), yp;
+      auto h = Kokkos::create_mirror_view(xp);
+      for (size_t i = 0; i < d; ++i) h(i, 0) = h(i, 1) = uh(i, col);
+      h(j, 0) += 1e-6;
+      h(j, 1) -= 1e-6;
+      Kokkos::deep_copy(xp, h);
+      phi.flow->forward(xp, yp, false);
+      const auto y = to_vector(yp), e = to_vector(phi.split->emitted());
+      for (size_t i = 0; i < 2; ++i) jac[i * d + j] = (y[i] - y[2 + i]) / 2e-6;
+      for (size_t i = 0; i < 2; ++i) jac[(2 + i) * d + j] = (e[i] - e[2 + i]) / 2e-6;
+    }
+    // LU log|det|
+    double s = 0;
+    for (size_t k = 0; k < d; ++k) {
+      size_t p = k;
+      for (size_t i = k + 1; i < d; ++i)
+        if (std::abs(jac[i * d + k]) > std::abs(jac[p * d + k])) p = i;
+      for (size_t j = 0; j < d; ++j) std::swap(jac[k * d + j], jac[p * d + j]);
+      s += std::log(std::abs(jac[k * d + k]));
+      for (size_t i = k + 1; i < d; ++i) {
+        const double f = jac[i * d + k] / jac[k * d + k];
+        for (size_t j = k; j < d; ++j) jac[i * d + j] -= f * jac[k * d + j];
+      }
+    }
+    const double log_normal_z = -0.5 * (zv[2 * col] * zv[2 * col] + zv[2 * col + 1] * zv[2 * col + 1]) -
+                                std::log(2 * M_PI);
+    worst = std::max(worst, std::abs(s - (c[col] - log_normal_z)));
+  }
+  CHECK(worst < 1e-6);
+}
+
+TEST_CASE("MacroNet conditional sampling returns states with the requested macrostate", "[macronet]") {
+  MacroNet<double> net(small_spec(3, 0, 1, 4), small_spec(3, 0, 1, 4), true);
+  const auto u = random_batch(3, 32, 7), v = random_batch(3, 32, 8);
+  warm_statistics(net, u, v);
+  Tensor<double> beta("beta", 1, 40), samples, back;
+  nn::fill_normal(beta, 9, 1);
+  net.sample_u(beta, 1.0, 0, samples);
+  REQUIRE(samples.extent(0) == 3);
+  net.macrostate_u(samples, back);
+  const auto a = to_vector(beta), b = to_vector(back);
+  double err = 0;
+  for (size_t i = 0; i < a.size(); ++i) err = std::max(err, std::abs(a[i] - b[i]));
+  CHECK(err < 1e-6);
+  // Different latents give different microstates at the same macrostate.
+  const auto s = to_vector(samples);
+  CHECK(std::abs(s[0] - s[3]) + std::abs(s[1] - s[4]) > 1e-3);
+}
+
+TEST_CASE("MacroNet model file round trip", "[macronet]") {
+  char dir[] = "/tmp/macronet_unit_XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  MacroNet<double> net(small_spec(2, 2, 1), small_spec(3, 0, 1), false);
+  const auto u = random_batch(2, 8, 10), v = random_batch(3, 8, 11);
+  warm_statistics(net, u, v);
+  RunContext ctx;
+  ctx.comm = MPI_COMM_SELF;
+  ctx.run_dir = dir;
+  ModelFileInfo info;
+  info.u = net.phi_u().spec;
+  info.v = net.phi_v().spec;
+  info.gamma = 0.5;
+  save_macronet(ctx.path("m.h5"), ctx, net, info);
+  ModelFileInfo back;
+  auto loaded = load_macronet<double>(ctx.path("m.h5"), MPI_COMM_SELF, &back);
+  CHECK_FALSE(back.shared);
+  CHECK(back.v.in_dim == 3);
+  Tensor<double> a, b, c, d;
+  net.macrostate_u(u, a);
+  loaded->macrostate_u(u, b);
+  net.macrostate_v(v, c);
+  loaded->macrostate_v(v, d);
+  CHECK(to_vector(a) == to_vector(b));
+  CHECK(to_vector(c) == to_vector(d));
+}
+
+TEST_CASE("Spearman rank correlation", "[macronet]") {
+  CHECK(spearman({1, 2, 3, 4}, {10, 20, 35, 100}) == Approx(1.0));
+  CHECK(spearman({1, 2, 3, 4}, {4, 3, 2, 1}) == Approx(-1.0));
+  // Ties get their mean rank: ranks of {1, 1, 2} are {0.5, 0.5, 2}.
+  const auto r = ranks({1, 1, 2});
+  CHECK(r[0] == Approx(0.5));
+  CHECK(r[2] == Approx(2.0));
+  CHECK(r_squared_linear({0, 1, 2, 3}, {1, 3, 5, 7}) == Approx(1.0));
+}
