@@ -12,6 +12,10 @@
 // blows up in finite time (observed at t ~ 1.7 with RK4). Populations are non-negative, so by default
 // the initial u and v are clipped at 0 (u = 0 and v = 0 are invariant, the solution stays bounded);
 // `clip_initial = false` in the deck gives the seed's formula unchanged.
+// Reference convention (the authors' implementation, which produced the paper's numbers): the
+// second difference [1, -2, 1] in grid units (coefficient 1, no 1/dx^2; `grid_units`), mean
+// mu ~ U(0.4, 0.6) and amplitude sigma ~ U(0, 0.2) (so u > 0), explicit Euler dt = 0.01 for training
+// data (stable in these units: dt * 4 <= 2) and RK4 dt = 0.01 for test data.
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -21,7 +25,10 @@ namespace macrodyn::predator_prey {
 struct Model {
   int cells = 50;
   double dx = 0.02, a = 3.0, b = 0.4;
+  bool grid_units = false;  // second difference without the 1/dx^2 factor (reference convention)
   int dim() const { return 2 * cells; }
+  // Coefficient of the second difference in dv/dt (the largest diffusion eigenvalue is 4 x this).
+  double diffusion_coefficient() const { return grid_units ? 1.0 : 1.0 / (dx * dx); }
 
   // Force on coordinate j (u for j < cells, v otherwise) reading only its stencil: O(1).
   double force_at(const double* x, int j) const {
@@ -36,7 +43,7 @@ struct Model {
       lap = v[cells - 2] - v[cells - 1];
     else
       lap = v[i + 1] - 2.0 * v[i] + v[i - 1];
-    return a * v[i] * (u[i] - b) + lap / (dx * dx);
+    return a * v[i] * (u[i] - b) + (grid_units ? lap : lap / (dx * dx));
   }
   void force(const double* x, double* f) const {
     for (int j = 0; j < dim(); ++j) f[j] = force_at(x, j);
@@ -51,6 +58,12 @@ struct Model {
         x[cells + i] = x[cells + i] < 0.0 ? 0.0 : x[cells + i];
       }
     }
+  }
+  // One explicit Euler step in place.
+  void euler_step(std::vector<double>& x, double dt) const {
+    std::vector<double> f(x.size());
+    force(x.data(), f.data());
+    for (size_t j = 0; j < x.size(); ++j) x[j] += dt * f[j];
   }
   // One classical RK4 step in place.
   void rk4_step(std::vector<double>& x, double dt) const {

@@ -1,10 +1,17 @@
 // `simulate` stage for system = "predator_prey" (seed 003 §5.1, B.1; scheme in predator_prey_model.hpp).
 //
-// Keys [defaults]: trajectories = 16 (K), t_final = 30, save_interval = 0.1, dt = 1e-4 (RK4; must divide
-//   save_interval and satisfy dt * 4/dx^2 <= 2.7), mu = [0, 0.2], sigma = [0.4, 0.6], seed = 1,
-//   trajectory_offset = 0, partial_fraction = 0.2 (|I| = round(100 p)), save_forces = false,
-//   output = "predator_prey.h5", clip_initial = true (see predator_prey_model.hpp: the seed's IC is
-//   negative where sigma > mu and then blows up).
+// Keys [defaults]: convention = "physical" | "reference" (sets the defaults below), trajectories = 16 (K),
+//   t_final = 30, save_interval = 0.1, integrator = "rk4" | "euler", dt = 1e-4 (must divide save_interval
+//   and keep the scheme stable: dt * 4 c <= 2.7 for RK4, <= 2 for Euler, c the diffusion coefficient),
+//   diffusion_units = "physical" (c = 1/dx^2) | "grid" (c = 1), mu = [0, 0.2] (mean of u),
+//   sigma = [0.4, 0.6] (amplitude), clip_initial = true (see predator_prey_model.hpp: that IC is
+//   negative where sigma > mu and then blows up), seed = 1, trajectory_offset = 0,
+//   partial_fraction = 0.2 (|I| = round(100 p)), partial_draw = "exact" (|I| distinct coordinates) |
+//   "with_replacement" (|I| independent uniform draws, as the reference's Table 2), save_forces = false,
+//   output = "predator_prey.h5".
+// convention = "reference" (the paper's data as its authors generated it) changes the defaults to:
+//   integrator = "euler", dt = 0.01, diffusion_units = "grid", mu = [0.4, 0.6], sigma = [0, 0.2],
+//   clip_initial = false, t_final = 29.9 (300 snapshots every 10th step). Test data: integrator = "rk4".
 // Trajectories are dealt round-robin to the ranks (trajectory k on rank k mod P, all randomness keyed by
 // the global trajectory index), gathered on rank 0 and written as
 //   /states (K, T, 100) = (u_1..u_50, v_1..v_50),  /forces (K, T, 100) when asked,  /times (T),
@@ -24,29 +31,35 @@
 namespace macrodyn::predator_prey {
 namespace {
 
-constexpr uint64_t kStreamParams = 0x9901, kStreamPartial = 0x9902;
+constexpr uint64_t kStreamParams = 0x9901, kStreamPartial = 0x9902, kStreamReplacement = 0x9903;
 
 class PredatorPreySimulate : public Stage {
  public:
   explicit PredatorPreySimulate(const ConfigTable& t) {
+    const bool ref = t.get_string("convention", "physical", {"physical", "reference"}) == "reference";
     K_ = t.get_int("trajectories", 16, Range::at_least(1));
-    const double t_final = t.get_double("t_final", 30.0, Range::positive());
+    const double t_final = t.get_double("t_final", ref ? 29.9 : 30.0, Range::positive());
     save_ = t.get_double("save_interval", 0.1, Range::positive());
-    dt_ = t.get_double("dt", 1e-4, Range::positive());
-    if (dt_ * 4.0 / (model_.dx * model_.dx) > 2.7)
-      t.fail_at("dt", cat("RK4 is unstable for dt * 4/dx^2 > 2.785 (dt <= ", 2.7 * model_.dx * model_.dx / 4, ")"));
+    euler_ = t.get_string("integrator", ref ? "euler" : "rk4", {"rk4", "euler"}) == "euler";
+    model_.grid_units = t.get_string("diffusion_units", ref ? "grid" : "physical", {"physical", "grid"}) == "grid";
+    dt_ = t.get_double("dt", ref ? 0.01 : 1e-4, Range::positive());
+    const double limit = euler_ ? 2.0 : 2.7, lambda = 4.0 * model_.diffusion_coefficient();
+    if (dt_ * lambda > limit)
+      t.fail_at("dt", cat(euler_ ? "Euler" : "RK4", " is unstable here: need dt <= ", limit / lambda));
     sub_ = std::lround(save_ / dt_);
     if (std::abs(sub_ * dt_ - save_) > 1e-9 * save_) t.fail_at("dt", "must divide save_interval");
     T_ = std::lround(t_final / save_) + 1;
-    auto mu = t.get_doubles("mu", {0.0, 0.2}), sigma = t.get_doubles("sigma", {0.4, 0.6});
+    auto mu = t.get_doubles("mu", ref ? std::vector<double>{0.4, 0.6} : std::vector<double>{0.0, 0.2});
+    auto sigma = t.get_doubles("sigma", ref ? std::vector<double>{0.0, 0.2} : std::vector<double>{0.4, 0.6});
     if (mu.size() != 2 || mu[0] > mu[1]) t.fail_at("mu", "must be [lo, hi]");
     if (sigma.size() != 2 || sigma[0] > sigma[1]) t.fail_at("sigma", "must be [lo, hi]");
     mu_[0] = mu[0], mu_[1] = mu[1], sigma_[0] = sigma[0], sigma_[1] = sigma[1];
+    replacement_ = t.get_string("partial_draw", "exact", {"exact", "with_replacement"}) == "with_replacement";
     seed_ = static_cast<uint64_t>(t.get_int("seed", 1, Range::at_least(0)));
     offset_ = t.get_int("trajectory_offset", 0, Range::at_least(0));
     m_ = subset_size(model_.dim(), t.get_double("partial_fraction", 0.2, Range{0.0, 1.0, true, false}));
     forces_ = t.get_bool("save_forces", false);
-    clip_ = t.get_bool("clip_initial", true);
+    clip_ = t.get_bool("clip_initial", !ref);
     output_ = t.get_string("output", "predator_prey.h5");
   }
 
@@ -67,7 +80,7 @@ class PredatorPreySimulate : public Stage {
       model_.initial(mu, sigma, x.data(), clip_);
       for (long s = 0; s < T_; ++s) {
         if (s > 0)
-          for (long q = 0; q < sub_; ++q) model_.rk4_step(x, dt_);
+          for (long q = 0; q < sub_; ++q) euler_ ? model_.euler_step(x, dt_) : model_.rk4_step(x, dt_);
         std::copy(x.begin(), x.end(), states.begin() + k * per + s * N);
         if (forces_) {
           model_.force(x.data(), f.data());
@@ -77,7 +90,8 @@ class PredatorPreySimulate : public Stage {
         for (int i = 0; i < model_.cells; ++i) su += x[i], sv += x[model_.cells + i];
         obs[(k * T_ + s) * 2] = su / model_.cells;
         obs[(k * T_ + s) * 2 + 1] = sv / model_.cells;
-        const auto ids = random_subset(N, m_, seed_, (kStreamPartial << 40) + g, static_cast<uint32_t>(s));
+        const auto ids = replacement_ ? draws_with_replacement(N, g, s)
+                                      : random_subset(N, m_, seed_, (kStreamPartial << 40) + g, static_cast<uint32_t>(s));
         for (long q = 0; q < m_; ++q) {
           pf_idx[(k * T_ + s) * m_ + q] = ids[q];
           pf_val[(k * T_ + s) * m_ + q] = model_.force_at(x.data(), static_cast<int>(ids[q]));
@@ -104,7 +118,9 @@ class PredatorPreySimulate : public Stage {
     file.write_replicated("/partial_forces/values", {K, T, m}, pf_val.data());
     file.set_attr("/", "system", std::string("predator_prey"));
     file.set_attr("/", "dt", dt_);
-    file.set_attr("/", "integrator", std::string("classical RK4"));
+    file.set_attr("/", "integrator", std::string(euler_ ? "explicit Euler" : "classical RK4"));
+    file.set_attr("/", "diffusion_coefficient", model_.diffusion_coefficient());
+    file.set_attr("/", "partial_draw", std::string(replacement_ ? "with_replacement" : "exact"));
     file.set_attr("/", "layout", std::string("states (traj, time, [u_1..u_50, v_1..v_50]); observables (mean u, "
                                              "mean v); parameters (mu, sigma)"));
     file.commit();
@@ -112,11 +128,20 @@ class PredatorPreySimulate : public Stage {
   }
 
  private:
+  // m coordinates drawn independently and uniformly (repeats allowed), keyed by (trajectory, snapshot).
+  std::vector<int64_t> draws_with_replacement(int N, uint64_t g, long s) const {
+    const CounterRng rng(seed_, (kStreamReplacement << 40) + g);
+    std::vector<int64_t> ids(static_cast<size_t>(m_));
+    for (long q = 0; q < m_; ++q)
+      ids[q] = static_cast<int64_t>(rng.below(static_cast<uint64_t>(N), static_cast<uint64_t>(q), static_cast<uint32_t>(s)));
+    return ids;
+  }
+
   Model model_;
   long K_ = 16, T_ = 301, sub_ = 1000, offset_ = 0, m_ = 20;
   double save_ = 0.1, dt_ = 1e-4, mu_[2] = {0, 0.2}, sigma_[2] = {0.4, 0.6};
   uint64_t seed_ = 1;
-  bool forces_ = false, clip_ = true;
+  bool forces_ = false, clip_ = true, euler_ = false, replacement_ = false;
   std::string output_;
 };
 

@@ -1,0 +1,49 @@
+#pragma once
+// Training the closure autoencoder with L_AE (closure_autoencoder.hpp) on the rows of a ClosureData,
+// through the data-parallel trainer (global shuffles, gradient allreduce, rank-count independent),
+// Adam with coupled weight decay as the reference (lr 1e-4, wd 1e-4, betas 0.9/0.95, batch 256).
+// After training, latent_normalization() sets the statistics the latent models are trained with:
+// z mean/std over all training configurations and dz/dt mean/std from forward differences of the
+// encoded trajectories (no forces needed).
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "core/timers.hpp"
+#include "learn/closure/closure_autoencoder.hpp"
+#include "learn/closure/closure_data.hpp"
+
+namespace macrodyn::closure {
+
+struct AutoencoderTrainingOptions {
+  long epochs = 10;
+  long batch_size = 256;
+  double learning_rate = 1e-4, weight_decay = 1e-4, beta1 = 0.9, beta2 = 0.95;
+  double lambda_cond = 1e-6;
+  uint64_t seed = 1;
+  std::string checkpoint;  // "" : none
+  double progress_interval_s = 10;
+};
+
+struct AutoencoderTrainingResult {
+  std::vector<double> reconstruction, condition;  // per epoch (epoch means)
+  double seconds = 0;
+  bool stopped = false;
+};
+
+AutoencoderTrainingResult train_autoencoder(MPI_Comm comm, ClosureAutoencoder& ae, const ClosureData& data,
+                                            const AutoencoderTrainingOptions& options, Timers* timers = nullptr);
+
+// Encodes configurations [0, data.configs) in chunks: z (configs x d, row-major).
+std::vector<float> encode_all(ClosureAutoencoder& ae, const ClosureData& data);
+
+void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data);
+
+// kappa(J J^T) of the first `count` configurations (diagnostics).
+std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count);
+
+// Copies configurations ids (of data) into x (N, ids.size()).
+void gather_states(const ClosureData& data, const std::vector<int64_t>& ids, Tensor& x);
+
+}  // namespace macrodyn::closure

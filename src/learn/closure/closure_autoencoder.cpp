@@ -1,0 +1,160 @@
+#include "learn/closure/closure_autoencoder.hpp"
+
+#include "core/error.hpp"
+#include "nn/jacobian.hpp"
+#include "nn/model_io.hpp"
+#include "nn/mse_loss.hpp"
+
+namespace macrodyn::closure {
+
+namespace {
+
+std::vector<size_t> reversed(std::vector<size_t> v) { return std::vector<size_t>(v.rbegin(), v.rend()); }
+
+std::shared_ptr<nn::Sequential<float>> build_encoder(const AutoencoderSpec& s, size_t fixed) {
+  std::vector<size_t> sizes{s.state_dim};
+  sizes.insert(sizes.end(), s.hidden.begin(), s.hidden.end());
+  sizes.push_back(s.latent_dim - fixed);
+  return nn::make_mlp<float>(sizes, s.activation, s.seed * 2);
+}
+
+std::shared_ptr<nn::Sequential<float>> build_decoder(const AutoencoderSpec& s) {
+  std::vector<size_t> sizes{s.latent_dim};
+  for (size_t h : reversed(s.hidden)) sizes.push_back(h);
+  sizes.push_back(s.state_dim);
+  return nn::make_mlp<float>(sizes, s.activation, s.seed * 2 + 1);
+}
+
+}  // namespace
+
+ClosureAutoencoder::ClosureAutoencoder(const AutoencoderSpec& spec)
+    : spec_(spec),
+      observable_(make_fixed_observable(spec.system, spec.state_dim)),
+      encoder_(spec.latent_dim > observable_->dim() ? build_encoder(spec, observable_->dim()) : nullptr),
+      decoder_(spec.latent_dim > observable_->dim() ? build_decoder(spec) : nullptr),
+      bundle_({{"encoder", encoder_}, {"decoder", decoder_}}) {
+  if (spec.latent_dim <= observable_->dim())
+    fail("closure autoencoder: latent_dim = ", spec.latent_dim, " must exceed the ", observable_->dim(),
+         " fixed observables of ", spec.system);
+}
+
+void ClosureAutoencoder::encode(const Tensor& x, Tensor& z) {
+  const size_t B = x.extent(1), d = latent_dim(), ds = fixed_dim();
+  encoder_->forward(x, h_, false);
+  nn::ensure_shape(z, "closure_z", d, B);
+  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+  auto hh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), h_);
+  auto zh = Kokkos::create_mirror_view(z);
+  std::vector<double> v(ds);
+  for (size_t b = 0; b < B; ++b) {
+    observable_->value(&xh(0, b), v.data());
+    for (size_t i = 0; i < ds; ++i) zh(i, b) = static_cast<float>(v[i]);
+    for (size_t i = ds; i < d; ++i) zh(i, b) = hh(i - ds, b);
+  }
+  Kokkos::deep_copy(z, zh);
+}
+
+void ClosureAutoencoder::fill_fixed_rows(const Tensor& x, Tensor& J, size_t B) {
+  const size_t N = spec_.state_dim, ds = fixed_dim();
+  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+  auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  std::vector<double> rows(ds * N);
+  for (size_t b = 0; b < B; ++b) {
+    if (b == 0 || !observable_->constant_jacobian()) observable_->jacobian(&xh(0, b), rows.data());
+    for (size_t i = 0; i < ds; ++i)
+      for (size_t k = 0; k < N; ++k) Jh(k, i * B + b) = static_cast<float>(rows[i * N + k]);
+  }
+  Kokkos::deep_copy(J, Jh);
+}
+
+void ClosureAutoencoder::jacobian(const Tensor& x, Tensor& J, Tensor* z) {
+  const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
+  nn::input_jacobian(*encoder_, x, jh_);
+  nn::ensure_shape(J, "closure_J", N, d * B);
+  fill_fixed_rows(x, J, B);
+  Kokkos::deep_copy(Kokkos::subview(J, Kokkos::ALL, std::make_pair(ds * B, d * B)), jh_);
+  if (z) encode(x, *z);
+}
+
+AutoencoderLossParts ClosureAutoencoder::batch_loss(const Tensor& x, double global_batch, double lambda_cond) {
+  AutoencoderLossParts parts;
+  const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
+  if (B == 0) return parts;
+  if (N != spec_.state_dim) fail("closure autoencoder: states have ", N, " coordinates, the model ", spec_.state_dim);
+  encoder_->forward(x, h_, true);
+  nn::ensure_shape(z_, "closure_z", d, B);
+  {
+    auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+    auto zh = Kokkos::create_mirror_view(z_);
+    std::vector<double> v(ds);
+    for (size_t b = 0; b < B; ++b) {
+      observable_->value(&xh(0, b), v.data());
+      for (size_t i = 0; i < ds; ++i) zh(i, b) = static_cast<float>(v[i]);
+    }
+    Kokkos::deep_copy(Kokkos::subview(z_, std::make_pair(size_t(0), ds), Kokkos::ALL),
+                      Kokkos::subview(zh, std::make_pair(size_t(0), ds), Kokkos::ALL));
+    Kokkos::deep_copy(Kokkos::subview(z_, std::make_pair(ds, d), Kokkos::ALL), h_);
+  }
+  decoder_->forward(z_, xr_, true);
+  parts.reconstruction = nn::mse_loss(xr_, x, grad_xr_, static_cast<double>(N) * global_batch);
+  decoder_->backward(grad_xr_, grad_z_);
+  nn::ensure_shape(grad_h_, "closure_grad_h", d - ds, B);
+  Kokkos::deep_copy(grad_h_, Kokkos::subview(grad_z_, std::make_pair(ds, d), Kokkos::ALL));
+  encoder_->backward_parameters(grad_h_);
+  if (lambda_cond > 0) {
+    jacobian(x, j_);
+    const auto r = nn::condition_number_loss(j_, d, g_, global_batch);
+    parts.condition = r.loss;
+    nn::ensure_shape(gh_, "closure_grad_jh", N, (d - ds) * B);
+    auto g = g_;
+    auto gh = gh_;
+    const size_t off = ds * B;
+    const float lam = static_cast<float>(lambda_cond);
+    Kokkos::parallel_for(
+        "closure::scale_cond_grad", Kokkos::RangePolicy<nn::ExecSpace>(0, N * (d - ds) * B),
+        KOKKOS_LAMBDA(const size_t e) { gh(e % N, e / N) = lam * g(e % N, off + e / N); });
+    nn::jacobian_loss_backward(*encoder_, x, gh_);
+  }
+  return parts;
+}
+
+void ClosureAutoencoder::save(io::H5File& file, const std::string& group) {
+  file.create_group(group);
+  file.set_attr(group, "system", spec_.system);
+  file.set_attr(group, "state_dim", static_cast<int64_t>(spec_.state_dim));
+  file.set_attr(group, "latent_dim", static_cast<int64_t>(spec_.latent_dim));
+  file.set_attr(group, "fixed_dim", static_cast<int64_t>(fixed_dim()));
+  file.set_attr(group, "fixed_observable", observable_->name());
+  file.set_attr(group, "hidden", std::vector<double>(spec_.hidden.begin(), spec_.hidden.end()));
+  file.set_attr(group, "activation", spec_.activation);
+  file.set_attr(group, "seed", static_cast<int64_t>(spec_.seed));
+  nn::save_model(file, group + "/encoder", *encoder_);
+  nn::save_model(file, group + "/decoder", *decoder_);
+  auto put = [&](const std::string& name, const std::vector<double>& v) {
+    if (!v.empty()) file.write_replicated(group + "/normalization/" + name, {v.size()}, v.data());
+  };
+  put("z_mean", norm_.z_mean), put("z_std", norm_.z_std), put("dz_mean", norm_.dz_mean), put("dz_std", norm_.dz_std);
+}
+
+std::unique_ptr<ClosureAutoencoder> ClosureAutoencoder::load(const io::H5File& file, const std::string& group) {
+  if (!file.exists(group + "/encoder")) fail(file.path(), ": no closure autoencoder under ", group);
+  AutoencoderSpec s;
+  s.system = file.attr_string(group, "system");
+  s.state_dim = static_cast<size_t>(file.attr_int(group, "state_dim"));
+  s.latent_dim = static_cast<size_t>(file.attr_int(group, "latent_dim"));
+  s.hidden.clear();
+  for (double h : file.attr_doubles(group, "hidden")) s.hidden.push_back(static_cast<size_t>(h));
+  s.activation = file.attr_string(group, "activation");
+  s.seed = static_cast<uint64_t>(file.attr_int(group, "seed"));
+  auto ae = std::make_unique<ClosureAutoencoder>(s);
+  nn::load_model(file, group + "/encoder", *ae->encoder_);
+  nn::load_model(file, group + "/decoder", *ae->decoder_);
+  auto get = [&](const std::string& name, std::vector<double>& v) {
+    if (file.exists(group + "/normalization/" + name)) v = file.read_all<double>(group + "/normalization/" + name);
+  };
+  get("z_mean", ae->norm_.z_mean), get("z_std", ae->norm_.z_std);
+  get("dz_mean", ae->norm_.dz_mean), get("dz_std", ae->norm_.dz_std);
+  return ae;
+}
+
+}  // namespace macrodyn::closure

@@ -1,0 +1,84 @@
+#pragma once
+// The closure autoencoder ("Learning macroscopic dynamics from partial microscopic observations", §4):
+// encoder phi(x) = (phi*(x), phi_hat(x)) in R^d with phi* a fixed observable (fixed_observable.hpp)
+// and phi_hat an MLP N -> hidden... -> d - d*; decoder psi an MLP d -> hidden (reversed) -> N.
+//
+//   L_AE = mse(psi(phi(x)), x) + lambda_cond (1/B) sum_b (kappa(J_b J_b^T) - 1)^2,  J_b = phi'(x_b) (d x N)
+//
+// batch_loss() ADDS the exact parameter gradient of both terms for a local batch x (N, B), with the
+// means taken over `global_batch` samples (data-parallel: per-rank gradients sum to the global one).
+// The condition term uses nn::input_jacobian on phi_hat, the constant rows of phi*, then
+// nn::condition_number_loss on the full J and nn::jacobian_loss_backward on phi_hat's part of dL/dJ.
+//
+// Tensors are float, (features, batch) column-major as in the neural core. After training the
+// autoencoder is frozen; normalization() holds the latent statistics the latent models use
+// (z_mean, z_std over the training states, dz_mean, dz_std of the latent velocity).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/h5file.hpp"
+#include "learn/closure/fixed_observable.hpp"
+#include "learn/closure/parameter_bundle.hpp"
+#include "nn/sequential.hpp"
+
+namespace macrodyn::closure {
+
+using Tensor = nn::Tensor<float>;
+
+struct AutoencoderSpec {
+  std::string system = "predator_prey";
+  size_t state_dim = 100;
+  size_t latent_dim = 4;  // d, including the fixed observables
+  std::vector<size_t> hidden{32, 32};
+  std::string activation = "softplus";
+  uint64_t seed = 1;
+};
+
+struct LatentNormalization {
+  std::vector<double> z_mean, z_std, dz_mean, dz_std;  // d values each
+};
+
+struct AutoencoderLossParts {
+  double reconstruction = 0;  // this rank's share of the global-batch mean
+  double condition = 0;       // idem, (kappa - 1)^2 term without lambda_cond
+};
+
+class ClosureAutoencoder {
+ public:
+  explicit ClosureAutoencoder(const AutoencoderSpec& spec);
+
+  const AutoencoderSpec& spec() const { return spec_; }
+  const FixedObservable& observable() const { return *observable_; }
+  size_t latent_dim() const { return spec_.latent_dim; }
+  size_t fixed_dim() const { return observable_->dim(); }
+  nn::Sequential<float>& encoder_net() { return *encoder_; }
+  nn::Sequential<float>& decoder_net() { return *decoder_; }
+  ParameterBundle<float>& parameters() { return bundle_; }
+  LatentNormalization& normalization() { return norm_; }
+  const LatentNormalization& normalization() const { return norm_; }
+
+  // z (d, B) = phi(x) for x (N, B).
+  void encode(const Tensor& x, Tensor& z);
+  // Full encoder Jacobian in nn/jacobian.hpp's layout: J (N, d*B), column i*B + b = row i of J_b.
+  void jacobian(const Tensor& x, Tensor& J, Tensor* z = nullptr);
+  // Adds the gradient of L_AE (means over global_batch samples) and returns the two terms.
+  AutoencoderLossParts batch_loss(const Tensor& x, double global_batch, double lambda_cond);
+
+  // HDF5: attributes and datasets under `group` (encoder/decoder via nn::save_model).
+  void save(io::H5File& file, const std::string& group);
+  static std::unique_ptr<ClosureAutoencoder> load(const io::H5File& file, const std::string& group);
+
+ private:
+  // Columns of the fixed observable's rows in J's layout, for a batch of B samples.
+  void fill_fixed_rows(const Tensor& x, Tensor& J, size_t B);
+
+  AutoencoderSpec spec_;
+  std::unique_ptr<FixedObservable> observable_;
+  std::shared_ptr<nn::Sequential<float>> encoder_, decoder_;
+  ParameterBundle<float> bundle_;
+  LatentNormalization norm_;
+  Tensor h_, z_, xr_, grad_xr_, grad_z_, grad_h_, jh_, j_, g_, gh_;
+};
+
+}  // namespace macrodyn::closure

@@ -1,0 +1,188 @@
+#include "learn/closure/closure_train_stage.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+
+#include "core/log.hpp"
+#include "core/runtime.hpp"
+#include "io/provenance.hpp"
+#include "learn/closure/autoencoder_training.hpp"
+#include "learn/closure/latent_models.hpp"
+#include "learn/closure/latent_training.hpp"
+
+namespace macrodyn::closure {
+
+std::string stage_path(const RunContext& ctx, const std::string& name) {
+  return !name.empty() && name[0] == '/' ? name : ctx.path(name);
+}
+
+namespace {
+
+std::vector<size_t> sizes_of(const ConfigTable& t, const std::string& key, std::vector<long long> fallback) {
+  std::vector<size_t> out;
+  for (long long v : t.get_ints(key, fallback, Range::at_least(1))) out.push_back(static_cast<size_t>(v));
+  return out;
+}
+
+void remove_checkpoint(const RunContext& ctx, const std::string& path) {
+  if (comm_rank(ctx.comm) == 0) std::remove(path.c_str());
+  MPI_Barrier(ctx.comm);
+}
+
+class AutoencoderPhase : public Stage {
+ public:
+  explicit AutoencoderPhase(const ConfigTable& t) {
+    data_ = t.get_string("data", "train.h5");
+    configs_ = t.get_int("configurations", 0, Range::at_least(0));
+    spec_.latent_dim = static_cast<size_t>(t.get_int("latent_dim", 4, Range::at_least(1)));
+    spec_.hidden = sizes_of(t, "hidden", {32, 32});
+    spec_.activation = t.get_string("activation", "softplus", {"softplus", "tanh", "silu", "sigmoid", "relu"});
+    opt_.lambda_cond = t.get_double("lambda_cond", 1e-6, Range::non_negative());
+    opt_.epochs = t.get_int("epochs", 10, Range::at_least(0));
+    opt_.batch_size = t.get_int("batch_size", 256, Range::at_least(1));
+    opt_.learning_rate = t.get_double("learning_rate", 1e-4, Range::positive());
+    opt_.weight_decay = t.get_double("weight_decay", 1e-4, Range::non_negative());
+    const auto betas = t.get_doubles("betas", {0.9, 0.95}, Range{0.0, 1.0, false, true});
+    if (betas.size() != 2) t.fail_at("betas", "must be [beta1, beta2]");
+    opt_.beta1 = betas[0], opt_.beta2 = betas[1];
+    opt_.seed = spec_.seed = static_cast<uint64_t>(t.get_int("seed", 1, Range::at_least(0)));
+    output_ = t.get_string("output", "closure_autoencoder.h5");
+  }
+
+  void run(RunContext& ctx) override {
+    ClosureDataRequest req;
+    req.max_configs = configs_;
+    const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
+    spec_.system = data.system;
+    spec_.state_dim = data.state_dim;
+    ClosureAutoencoder ae(spec_);
+    const std::string out = stage_path(ctx, output_);
+    opt_.checkpoint = out + ".ckpt";
+    opt_.progress_interval_s = ctx.progress_interval_s;
+    log::info("closure autoencoder: ", data.configs, " configurations of ", data.state_dim, " from ", data.path,
+              ", d = ", spec_.latent_dim, ", lambda_cond = ", opt_.lambda_cond);
+    const auto r = train_autoencoder(ctx.comm, ae, data, opt_, ctx.timers);
+    if (r.stopped) {
+      log::info("closure autoencoder: stopped; checkpoint ", opt_.checkpoint);
+      return;
+    }
+    set_latent_normalization(ae, data);
+    const auto kappa = condition_numbers(ae, data, 1024);
+    const double kmean = std::accumulate(kappa.begin(), kappa.end(), 0.0) / static_cast<double>(kappa.size());
+    auto file = io::H5File::create(out, ctx.comm);
+    io::write_provenance(file, ctx);
+    ae.save(file, "/autoencoder");
+    file.write_replicated("/loss/reconstruction", {r.reconstruction.size()}, r.reconstruction.data());
+    file.write_replicated("/loss/condition", {r.condition.size()}, r.condition.data());
+    file.write_replicated("/kappa", {kappa.size()}, kappa.data());
+    file.set_attr("/", "method", std::string("closure"));
+    file.set_attr("/", "phase", std::string("autoencoder"));
+    file.set_attr("/", "data", data.path);
+    file.set_attr("/", "configurations", static_cast<int64_t>(data.configs));
+    file.set_attr("/", "lambda_cond", opt_.lambda_cond);
+    file.set_attr("/", "time_s", r.seconds);
+    file.commit();
+    remove_checkpoint(ctx, opt_.checkpoint);
+    log::info("closure autoencoder: ", r.seconds, " s, final mse ",
+              r.reconstruction.empty() ? 0.0 : r.reconstruction.back(), ", mean kappa(J J^T) ", kmean, " -> ", out);
+  }
+
+ private:
+  std::string data_, output_;
+  long long configs_ = 0;
+  AutoencoderSpec spec_;
+  AutoencoderTrainingOptions opt_;
+};
+
+class LatentPhase : public Stage {
+ public:
+  explicit LatentPhase(const ConfigTable& t) {
+    autoencoder_ = t.get_string("autoencoder", "closure_autoencoder.h5");
+    data_ = t.get_string("data", "train.h5");
+    configs_ = t.get_int("configurations", 0, Range::at_least(0));
+    const std::string loss = t.get_string("loss", "L_x,p", {"L_z", "L_x", "L_x,p"});
+    loss_ = parse_latent_loss(loss);
+    spec_.kind = t.get_string("model", "mlp", {"mlp"});
+    spec_.hidden = sizes_of(t, "hidden", {32, 32});
+    opt_.epochs = t.get_int("epochs", 2000, Range::at_least(0));
+    opt_.batch_size = t.get_int("batch_size", 256, Range::at_least(1));
+    opt_.learning_rate = t.get_double("learning_rate", 5e-3, Range::positive());
+    opt_.weight_decay = t.get_double("weight_decay", 0.0, Range::non_negative());
+    opt_.plateau.reduce = t.get_double("plateau_factor", 0.5, Range{0.0, 1.0, true, false});
+    opt_.plateau.patience = t.get_int("plateau_patience", 100, Range::at_least(0));
+    opt_.plateau.min_lr = t.get_double("min_learning_rate", 5e-6, Range::non_negative());
+    opt_.seed = spec_.seed = static_cast<uint64_t>(t.get_int("seed", 1, Range::at_least(0)));
+    label_ = t.get_string("label", loss);
+    output_ = t.get_string("output", "closure_latent.h5");
+  }
+
+  void run(RunContext& ctx) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::unique_ptr<ClosureAutoencoder> ae;
+    {
+      const auto f = io::H5File::open_read(stage_path(ctx, autoencoder_), ctx.comm);
+      ae = ClosureAutoencoder::load(f, "/autoencoder");
+    }
+    ClosureDataRequest req;
+    req.max_configs = configs_;
+    req.forces = loss_ != LatentLoss::Lxp;
+    req.partial_forces = loss_ == LatentLoss::Lxp;
+    const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
+    if (data.state_dim != ae->spec().state_dim)
+      fail(data.path, ": states have ", data.state_dim, " coordinates, the autoencoder ", ae->spec().state_dim);
+    const auto targets = build_latent_targets(ctx.comm, *ae, data, loss_);
+    const double precompute = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    log::info("closure latent ", label_, ": ", targets.size(), " configurations",
+              loss_ == LatentLoss::Lxp ? cat(", |I| = ", data.partial) : std::string(), ", precompute ", precompute,
+              " s");
+    spec_.dim = ae->latent_dim();
+    auto model = make_latent_model(spec_);
+    const std::string out = stage_path(ctx, output_);
+    opt_.checkpoint = out + ".ckpt";
+    opt_.progress_interval_s = ctx.progress_interval_s;
+    const auto r = train_latent(ctx.comm, *model, targets, ae->normalization(), opt_, ctx.timers);
+    if (r.stopped) {
+      log::info("closure latent: stopped; checkpoint ", opt_.checkpoint);
+      return;
+    }
+    const double final_loss = latent_loss_value(*model, targets, ae->normalization());
+    auto file = io::H5File::create(out, ctx.comm);
+    io::write_provenance(file, ctx);
+    save_latent_model(file, "/latent", spec_, *model);
+    file.write_replicated("/loss", {r.loss.size()}, r.loss.data());
+    file.write_replicated("/learning_rate", {r.learning_rate.size()}, r.learning_rate.data());
+    file.set_attr("/", "method", std::string("closure"));
+    file.set_attr("/", "phase", std::string("latent"));
+    file.set_attr("/", "loss", latent_loss_name(loss_));
+    file.set_attr("/", "label", label_);
+    file.set_attr("/", "autoencoder", stage_path(ctx, autoencoder_));
+    file.set_attr("/", "data", data.path);
+    file.set_attr("/", "configurations", static_cast<int64_t>(data.configs));
+    file.set_attr("/", "partial_coordinates", static_cast<int64_t>(loss_ == LatentLoss::Lxp ? data.partial : 0));
+    file.set_attr("/", "precompute_s", precompute);
+    file.set_attr("/", "time_s", r.seconds);
+    file.set_attr("/", "final_loss", final_loss);
+    file.commit();
+    remove_checkpoint(ctx, opt_.checkpoint);
+    log::info("closure latent ", label_, ": ", r.seconds, " s for ", r.loss.size(), " epochs, loss ", final_loss,
+              " -> ", out);
+  }
+
+ private:
+  std::string autoencoder_, data_, label_, output_;
+  long long configs_ = 0;
+  LatentLoss loss_ = LatentLoss::Lxp;
+  LatentModelSpec spec_;
+  LatentTrainingOptions opt_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_closure_train_stage(const ConfigTable& t) {
+  const std::string phase = t.get_string("phase", "autoencoder", {"autoencoder", "latent"});
+  if (phase == "autoencoder") return std::make_unique<AutoencoderPhase>(t);
+  return std::make_unique<LatentPhase>(t);
+}
+
+}  // namespace macrodyn::closure

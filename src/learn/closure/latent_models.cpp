@@ -1,0 +1,45 @@
+#include "learn/closure/latent_models.hpp"
+
+#include "core/error.hpp"
+#include "io/h5file.hpp"
+#include "nn/model_io.hpp"
+#include "nn/sequential.hpp"
+
+namespace macrodyn::closure {
+
+std::shared_ptr<nn::Layer<float>> make_latent_model(const LatentModelSpec& spec) {
+  if (spec.kind == "mlp") {
+    std::vector<size_t> sizes{spec.dim};
+    sizes.insert(sizes.end(), spec.hidden.begin(), spec.hidden.end());
+    sizes.push_back(spec.dim);
+    return nn::make_mlp<float>(sizes, "tanh", spec.seed * 7 + 3);
+  }
+  fail("unknown latent model '", spec.kind, "' (choices: mlp)");
+}
+
+void save_latent_model(io::H5File& file, const std::string& group, const LatentModelSpec& spec,
+                       nn::Layer<float>& model) {
+  file.create_group(group);
+  file.set_attr(group, "model", spec.kind);
+  file.set_attr(group, "dim", static_cast<int64_t>(spec.dim));
+  file.set_attr(group, "hidden", std::vector<double>(spec.hidden.begin(), spec.hidden.end()));
+  file.set_attr(group, "seed", static_cast<int64_t>(spec.seed));
+  nn::save_model(file, group + "/model", model);
+}
+
+std::shared_ptr<nn::Layer<float>> load_latent_model(const io::H5File& file, const std::string& group,
+                                                    LatentModelSpec* spec_out) {
+  if (!file.exists(group + "/model")) fail(file.path(), ": no latent model under ", group);
+  LatentModelSpec spec;
+  spec.kind = file.attr_string(group, "model");
+  spec.dim = static_cast<size_t>(file.attr_int(group, "dim"));
+  spec.hidden.clear();
+  for (double h : file.attr_doubles(group, "hidden")) spec.hidden.push_back(static_cast<size_t>(h));
+  spec.seed = static_cast<uint64_t>(file.attr_int(group, "seed"));
+  auto model = make_latent_model(spec);
+  nn::load_model(file, group + "/model", *model);
+  if (spec_out) *spec_out = spec;
+  return model;
+}
+
+}  // namespace macrodyn::closure

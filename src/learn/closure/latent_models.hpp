@@ -1,0 +1,37 @@
+#pragma once
+// Latent dynamics models g: R^d -> R^d (dz/dt = g(z)) of the closure method, all nn::Layer<float>
+// (forward, backward with parameter gradients), so the data-parallel trainer and model_io use them as is.
+//   "mlp"   d -> hidden... -> d, tanh
+// make_latent_model() builds one from its kind; latent_model_hyper() records what load needs.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nn/layer.hpp"
+
+namespace macrodyn::closure {
+
+struct LatentModelSpec {
+  std::string kind = "mlp";
+  size_t dim = 4;
+  std::vector<size_t> hidden{32, 32};
+  uint64_t seed = 1;
+};
+
+std::shared_ptr<nn::Layer<float>> make_latent_model(const LatentModelSpec& spec);
+
+}  // namespace macrodyn::closure
+
+namespace macrodyn::io {
+class H5File;
+}
+
+namespace macrodyn::closure {
+
+// HDF5: the spec as attributes of `group` and the parameters under group + "/model".
+void save_latent_model(io::H5File& file, const std::string& group, const LatentModelSpec& spec,
+                       nn::Layer<float>& model);
+std::shared_ptr<nn::Layer<float>> load_latent_model(const io::H5File& file, const std::string& group,
+                                                    LatentModelSpec* spec = nullptr);
+
+}  // namespace macrodyn::closure

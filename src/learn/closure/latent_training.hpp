@@ -1,0 +1,50 @@
+#pragma once
+// Latent-dynamics training of the closure method.
+//
+// build_latent_targets(): per configuration, the frozen encoder's Jacobian J (d x N, via the
+// autoencoder's exact input Jacobian) and the sample's quadratic form (latent_targets.hpp) for L_z,
+// L_x or L_x,p; the configurations are split over the ranks and the forms allgathered (each is
+// computed by one rank, identically for any rank count). Inputs are z normalised with the
+// autoencoder's statistics.
+// train_latent(): the data-parallel trainer over these forms, the model's output de-normalised
+// (g_phys = g * dz_std + dz_mean) before entering the loss; AdamW (decoupled weight decay) with the
+// reduce-on-plateau schedule on the epoch loss (plateau_optimizer.hpp).
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "core/timers.hpp"
+#include "learn/closure/closure_autoencoder.hpp"
+#include "learn/closure/closure_data.hpp"
+#include "learn/closure/latent_targets.hpp"
+#include "learn/closure/plateau_optimizer.hpp"
+
+namespace macrodyn::closure {
+
+LatentTargets build_latent_targets(MPI_Comm comm, ClosureAutoencoder& ae, const ClosureData& data, LatentLoss loss);
+
+struct LatentTrainingOptions {
+  long epochs = 2000;
+  long batch_size = 256;
+  double learning_rate = 5e-3, weight_decay = 0.0;
+  PlateauOptions plateau;
+  uint64_t seed = 1;
+  std::string checkpoint;
+  double progress_interval_s = 10;
+};
+
+struct LatentTrainingResult {
+  std::vector<double> loss, learning_rate;  // per epoch
+  double seconds = 0;
+  bool stopped = false;
+};
+
+LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const LatentTargets& targets,
+                                  const LatentNormalization& norm, const LatentTrainingOptions& options,
+                                  Timers* timers = nullptr);
+
+// Mean loss of a model over all targets (no gradient).
+double latent_loss_value(nn::Layer<float>& model, const LatentTargets& targets, const LatentNormalization& norm);
+
+}  // namespace macrodyn::closure

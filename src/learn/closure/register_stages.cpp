@@ -1,0 +1,14 @@
+#include "learn/closure/closure_evaluate_stage.hpp"
+#include "learn/closure/closure_train_stage.hpp"
+
+namespace macrodyn {
+
+void register_closure_stages(StageRegistry& registry) {
+  registry.add("train", "closure", closure::make_closure_train_stage,
+               "closure from partial forces: phase = autoencoder (L_AE with condition-number loss) | latent "
+               "(L_z, L_x, L_x,p)");
+  registry.add("evaluate", "closure", closure::make_closure_evaluate_stage,
+               "closure: RK4 rollouts of latent models vs encoded test trajectories, mean relative error");
+}
+
+}  // namespace macrodyn
