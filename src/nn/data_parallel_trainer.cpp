@@ -164,8 +164,9 @@ TrainResult DataParallelTrainer<T>::train(const BatchLoss& loss, int64_t max_ste
       }
     }
     result.last_epoch_loss = epoch_loss_ / static_cast<double>(opt_.n_samples);
-    log::info(opt_.label, ": epoch ", epoch_ + 1, "/", opt_.epochs, "  loss ", result.last_epoch_loss, "  lr ",
-              optimizer_.learning_rate());
+    if (opt_.log_every_epochs > 0 && (epoch_ + 1) % opt_.log_every_epochs == 0)
+      log::info(opt_.label, ": epoch ", epoch_ + 1, "/", opt_.epochs, "  loss ", result.last_epoch_loss, "  lr ",
+                optimizer_.learning_rate());
     epoch_loss_ = 0;
     batch_ = 0;
     ++epoch_;

@@ -43,6 +43,7 @@ struct TrainerOptions {
   double progress_interval_s = 10.0;
   int64_t stop_poll_every = 10;  // steps between (collective) stop-signal polls; 0: never
   std::string label = "train";
+  int64_t log_every_epochs = 1;  // one log line per this many epochs (0: none)
 };
 
 struct TrainResult {
