@@ -1,10 +1,10 @@
 // macrodyn: learning macroscopic laws from microscopic simulations. See README.md.
 #include <cstring>
-#include <iostream>
 #include <string>
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/failure_report.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/runtime.hpp"
@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   Runtime rt(argc, argv);  // removes --kokkos-* options from argv
   log::set_rank(rt.rank());
   std::vector<std::string> args(argv + 1, argv + argc);
+  FailureReporter reporter(rt.comm());
   bool running = false;  // errors before running are identical on every rank: exit collectively
   try {
     if (args.empty() || args[0] == "help") {
@@ -39,16 +40,14 @@ int main(int argc, char** argv) {
     fail("unknown command '", args[0], "' (try macrodyn --help)");
   } catch (const Error& e) {
     // Validation errors happen identically on every rank before any collective work: rank 0 reports
-    // and all exit. Errors while running may hit one rank only: it reports and aborts the job.
-    if (!running || rt.size() == 1) {
-      if (rt.rank() == 0) std::cerr << "macrodyn: error: " << e.what() << std::endl;
+    // and all exit. Errors while running may hit any subset of the ranks: one of them reports.
+    if (!running) {
+      if (rt.rank() == 0) write_error_line(cat("macrodyn: error: ", e.what()));
       return 1;
     }
-    std::cerr << "macrodyn: error (rank " << rt.rank() << "): " << e.what() << std::endl;
-    MPI_Abort(MPI_COMM_WORLD, 1);
+    reporter.report_failure("macrodyn: error", e.what(), 1);
   } catch (const std::exception& e) {
-    std::cerr << "macrodyn: internal error (rank " << rt.rank() << "): " << e.what() << std::endl;
-    MPI_Abort(MPI_COMM_WORLD, 3);
+    reporter.report_failure("macrodyn: internal error", e.what(), 3);
   }
   return 1;
 }

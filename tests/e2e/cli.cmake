@@ -46,3 +46,13 @@ add_test(NAME e2e_quickstart
                  ${MACRODYN_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${MD} run ${PROJECT_SOURCE_DIR}/inputs/quickstart.toml
          WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(e2e_quickstart PROPERTIES PROCESSORS 2)
+# A failure seen by every rank while running (a corrupt input file) prints exactly one error line.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/e2e_corrupt_input.toml
+"[run]\nname = \"corrupt_input\"\noutput_dir = \"e2e_runs/corrupt_input\"\n[[stage]]\nkind = \"simulate\"\nsystem = \"lj\"\n\
+initial_file = \"${MACRODYN_E2E_DIR}/decks/not_hdf5.h5\"\ntrajectories = 1\nsteps = 2\n")
+add_test(NAME e2e_one_error_line_from_all_ranks
+         COMMAND sh -c "out=$(\"$0\" \"$@\" 2>&1); status=$?; echo \"$out\"; test $status -ne 0 && \
+test $(echo \"$out\" | grep -c 'macrodyn: error') -eq 1 && echo \"$out\" | grep -q 'not_hdf5.h5: not a readable HDF5'"
+                 ${MACRODYN_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${MD} run e2e_corrupt_input.toml
+         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(e2e_one_error_line_from_all_ranks PROPERTIES PROCESSORS 2)
