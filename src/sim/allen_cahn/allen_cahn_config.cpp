@@ -31,15 +31,25 @@ SimulateConfig SimulateConfig::parse(const ConfigTable& t) {
   const double ref_h = t.get_double("interface_h", 1.0 / 200.0, Range::positive());
   eps = t.has("eps") ? t.require_double("eps", Range::positive()) : Model::eps_from_interface(points, ref_h);
   c.model = Model::make(n, eps);
-  const double dt_max = c.model.dt_max();
-  c.dt = t.get_double("dt", dt_max, Range::positive());
+  const bool rk4 = t.get_string("integrator", "euler_blocked", {"euler_blocked", "rk4"}) == "rk4";
+  c.integrator = rk4 ? Integrator::Rk4 : Integrator::EulerBlocked;
+  const double dt_max = rk4 ? c.model.dt_max_rk4() : c.model.dt_max();
+  c.dt = t.get_double("dt", rk4 ? 0.1 * c.model.h * c.model.h : dt_max, Range::positive());
   if (c.dt > dt_max * (1.0 + 1e-12))
-    t.fail_at("dt", cat("dt = ", c.dt, " exceeds the stability bound 1/(4/h^2 + 2/eps^2) = ", dt_max, " for n = ", n,
-                        ", eps = ", eps, " (explicit Euler; see allen_cahn_model.hpp)"));
-  const double t_final = t.get_double("t_final", 1.0, Range::positive());
-  c.steps = static_cast<long>(std::ceil(t_final / c.dt * (1.0 - 1e-12)));
+    t.fail_at("dt", rk4 ? cat("dt = ", c.dt, " exceeds RK4's stability bound 2.78/(8/h^2 + 2/eps^2) = ", dt_max,
+                              " for n = ", n, ", eps = ", eps, " (see allen_cahn_model.hpp)")
+                        : cat("dt = ", c.dt, " exceeds the stability bound 1/(4/h^2 + 2/eps^2) = ", dt_max,
+                              " for n = ", n, ", eps = ", eps, " (explicit Euler; see allen_cahn_model.hpp)"));
+  if (t.has("steps")) {
+    if (t.has("t_final")) t.fail_at("steps", "give either steps or t_final, not both");
+    c.steps = t.get_int("steps", 1, Range::at_least(1));
+  } else {
+    const double t_final = t.get_double("t_final", 1.0, Range::positive());
+    c.steps = static_cast<long>(std::ceil(t_final / c.dt * (1.0 - 1e-12)));
+  }
   c.save_every = t.get_int("save_every", 100, Range::at_least(1));
   c.snapshots = c.steps / c.save_every + 1;
+  c.stop_energy = t.get_double("stop_energy", 0.0, Range::non_negative());
   c.trajectories = t.get_int("trajectories", 4, Range::at_least(1));
   c.trajectory_offset = t.get_int("trajectory_offset", 0, Range::at_least(0));
   range_pair(t, "r1", 0.3, 0.4, c.r1_lo, c.r1_hi);
@@ -48,6 +58,9 @@ SimulateConfig SimulateConfig::parse(const ConfigTable& t) {
   c.seed = static_cast<uint64_t>(t.get_int("seed", 1, Range::at_least(0)));
   c.partial_fraction = t.get_double("partial_fraction", 0.04, Range{0.0, 1.0, true, false});
   c.partial_count = subset_size(n * n, c.partial_fraction);
+  c.partial_draw = t.get_string("partial_draw", "distinct", {"distinct", "with_replacement"}) == "distinct"
+                       ? PartialDraw::Distinct
+                       : PartialDraw::WithReplacement;
   c.save_forces = t.get_bool("save_forces", false);
   c.output = t.get_string("output", "allen_cahn.h5");
   if (c.output.empty()) t.fail_at("output", "must not be empty");

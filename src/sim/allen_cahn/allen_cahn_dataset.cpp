@@ -1,6 +1,7 @@
 #include "sim/allen_cahn/allen_cahn_dataset.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/random_subset.hpp"
 #include "core/runtime.hpp"
@@ -24,11 +25,31 @@ TrajectoryBuffer::TrajectoryBuffer(const SimulateConfig& c, const AllenCahnGrid&
 std::vector<int64_t> partial_force_ids(const SimulateConfig& c, long trajectory, long snapshot) {
   const int64_t n = c.model.n;
   const uint64_t stream = (kStreamPartialForces << 40) + static_cast<uint64_t>(trajectory);
-  return random_subset(n * n, c.partial_count, c.seed, stream, static_cast<uint32_t>(snapshot));
+  if (c.partial_draw == PartialDraw::Distinct)
+    return random_subset(n * n, c.partial_count, c.seed, stream, static_cast<uint32_t>(snapshot));
+  // Independent draws: draw k uses counter (k, snapshot) of the same stream.
+  const CounterRng rng(c.seed, stream);
+  std::vector<int64_t> ids(static_cast<size_t>(c.partial_count));
+  for (size_t k = 0; k < ids.size(); ++k)
+    ids[k] = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n * n), k, static_cast<uint32_t>(snapshot)));
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
-void TrajectoryBuffer::record(const SimulateConfig& c, const AllenCahnGrid& grid, long trajectory) {
+void TrajectoryBuffer::pad_unkept() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const size_t first = static_cast<size_t>(count);
+  std::fill(states.begin() + first * block, states.end(), nan);
+  if (!forces.empty()) std::fill(forces.begin() + first * block, forces.end(), nan);
+  std::fill(energy.begin() + first, energy.end(), nan);
+  std::fill(pf_index.begin() + first * m, pf_index.end(), int64_t{-1});
+  std::fill(pf_value.begin() + first * m, pf_value.end(), nan);
+}
+
+bool TrajectoryBuffer::record(const SimulateConfig& c, const AllenCahnGrid& grid, long trajectory) {
   if (count >= c.snapshots) fail("Allen-Cahn: more snapshots than the ", c.snapshots, " planned");
+  const double e = grid.free_energy();
+  if (c.stop_energy > 0.0 && e <= c.stop_energy) return false;
   grid.copy_owned(states.data() + count * block);
   if (c.save_forces) {
     AllenCahnGrid::Owned f(Kokkos::view_alloc(Kokkos::WithoutInitializing, "allen_cahn_force"), grid.ny(), grid.nx());
@@ -37,12 +58,13 @@ void TrajectoryBuffer::record(const SimulateConfig& c, const AllenCahnGrid& grid
     Kokkos::deep_copy(host, f);
     std::copy(host.data(), host.data() + block, forces.begin() + count * block);
   }
-  energy[count] = grid.free_energy();
+  energy[count] = e;
   const std::vector<int64_t> ids = partial_force_ids(c, trajectory, count);
   const std::vector<double> values = grid.partial_forces(ids);
   std::copy(ids.begin(), ids.end(), pf_index.begin() + count * m);
   std::copy(values.begin(), values.end(), pf_value.begin() + count * m);
   ++count;
+  return true;
 }
 
 DatasetWriter::DatasetWriter(const std::string& path, const RunContext& ctx, const SimulateConfig& c,
@@ -72,7 +94,12 @@ DatasetWriter::DatasetWriter(const std::string& path, const RunContext& ctx, con
   file_.set_attr("/", "seed", static_cast<int64_t>(c.seed));
   file_.set_attr("/", "trajectory_offset", static_cast<int64_t>(c.trajectory_offset));
   file_.set_attr("/", "trajectories", static_cast<int64_t>(c.trajectories));
-  file_.set_attr("/", "integrator", std::string("explicit Euler, dt <= 1/(4/h^2 + 2/eps^2)"));
+  file_.set_attr("/", "integrator", std::string(c.integrator == Integrator::Rk4
+                                                    ? "rk4"
+                                                    : "euler_blocked (explicit Euler, dt <= 1/(4/h^2 + 2/eps^2))"));
+  file_.set_attr("/", "stop_energy", c.stop_energy);
+  file_.set_attr("/", "partial_draw",
+                 std::string(c.partial_draw == PartialDraw::Distinct ? "distinct" : "with_replacement"));
   file_.set_attr("/", "layout",
                  std::string("states/forces (traj, time, y, x), cell centres ((x+1/2)h, (y+1/2)h); "
                              "partial_forces/indices = y*n + x; parameters = (r1, r2)"));
@@ -92,6 +119,7 @@ void DatasetWriter::append(const TrajectoryBuffer& b, double r1, double r2) {
   file_.append_frame("/free_energy", {0}, {root ? T : 0}, b.energy.data());
   file_.append_frame("/partial_forces/indices", {0, 0}, {root ? T : 0, m}, b.pf_index.data());
   file_.append_frame("/partial_forces/values", {0, 0}, {root ? T : 0, m}, b.pf_value.data());
+  kept_.push_back(b.count);
   ++written_;
 }
 
@@ -116,11 +144,17 @@ void DatasetWriter::copy_from(const std::string& old_path, long count) {
     old.read("/free_energy", {kk, 0}, {1, T}, b.energy.data());
     old.read("/partial_forces/indices", {kk, 0, 0}, {1, T, m}, b.pf_index.data());
     old.read("/partial_forces/values", {kk, 0, 0}, {1, T, m}, b.pf_value.data());
+    int64_t kept = 0;
+    old.read("/snapshots_kept", {kk}, {1}, &kept);
+    b.count = static_cast<long>(kept);
     append(b, params[0], params[1]);
   }
 }
 
 void DatasetWriter::finish(bool complete) {
+  const std::vector<int64_t> kept(kept_.begin(), kept_.end());
+  // (HDF5 cannot write an empty dataset here: a file stopped before its first trajectory has none.)
+  if (!kept.empty()) file_.write_replicated("/snapshots_kept", {static_cast<hsize_t>(kept.size())}, kept.data());
   file_.set_attr("/", "trajectories_complete", static_cast<int64_t>(written_));
   file_.set_attr("/", "complete", static_cast<int64_t>(complete ? 1 : 0));
   const std::string path = file_.path();
@@ -133,7 +167,8 @@ void DatasetWriter::finish(bool complete) {
   std::vector<io::XdmfCollection> collections;
   for (hsize_t k = 0; k < std::min<hsize_t>(K, c_.xdmf_trajectories); ++k) {
     io::XdmfCollection col{cat("trajectory_", k), {}};
-    for (hsize_t s = 0; s < T; ++s) col.frames.push_back({static_cast<double>(s * c_.save_every) * c_.dt, {k, s}});
+    for (hsize_t s = 0; s < static_cast<hsize_t>(kept_[k]); ++s)
+      col.frames.push_back({static_cast<double>(s * c_.save_every) * c_.dt, {k, s}});
     collections.push_back(std::move(col));
   }
   const size_t dot = path.rfind('.');

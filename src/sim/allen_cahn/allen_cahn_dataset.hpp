@@ -8,10 +8,17 @@
 //   /times                  (T)
 //   /parameters             (K, 2)        (r1, r2) of each trajectory
 //   /free_energy            (K, T)        discrete E(v) (allen_cahn_model.hpp)
-//   /partial_forces/indices (K, T, m)     int64 global cell ids y*n + x, sorted
+//   /partial_forces/indices (K, T, m)     int64 global cell ids y*n + x, sorted (repeats possible with
+//                                         partial_draw = "with_replacement")
 //   /partial_forces/values  (K, T, m)     f at those cells
-//   root attributes: system, n, h, eps, dt, steps, save_every, partial_fraction, seed,
-//   trajectory_offset, trajectories (requested K), trajectories_complete, complete (0/1), provenance.
+//   /snapshots_kept         (K)           int64 S_k: snapshots 0..S_k-1 of trajectory k are data. S_k = T
+//                                         unless stop_energy > 0 ended the trajectory early (its energy
+//                                         reached stop_energy); the slots S_k..T-1 then hold NaN (states,
+//                                         forces, free_energy, partial-force values) and index -1, so a
+//                                         reader that ignores S_k fails loudly instead of training on them.
+//   root attributes: system, n, h, eps, dt, steps, save_every, partial_fraction, partial_draw, seed,
+//   integrator, stop_energy, trajectory_offset, trajectories (requested K), trajectories_complete,
+//   complete (0/1), provenance.
 // Trajectories are appended as they finish (extendable first axis), each rank writing the hyperslab
 // of its own block. A run stopped by a signal commits the file with the finished trajectories and
 // complete = 0; the restarted run copies them into its new file and goes on.
@@ -40,11 +47,15 @@ struct TrajectoryBuffer {
   std::vector<double> pf_value;  // (T, m)
 
   TrajectoryBuffer(const SimulateConfig& c, const AllenCahnGrid& grid);
-  // Records snapshot `count` of global trajectory `trajectory` (collective).
-  void record(const SimulateConfig& c, const AllenCahnGrid& grid, long trajectory);
+  // Records snapshot `count` of global trajectory `trajectory` (collective). Returns false, recording
+  // nothing, when stop_energy > 0 and the free energy is <= stop_energy: the trajectory ends there.
+  bool record(const SimulateConfig& c, const AllenCahnGrid& grid, long trajectory);
+  // Fills the slots count..T-1 with NaN (index -1): the layout of a trajectory that ended early.
+  void pad_unkept();
 };
 
-// Index set of snapshot `snapshot` of global trajectory `trajectory`: exactly m distinct cells.
+// Index set of snapshot `snapshot` of global trajectory `trajectory`: m cells, sorted; distinct
+// (every m-subset equally likely) or m independent uniform draws, as partial_draw says.
 std::vector<int64_t> partial_force_ids(const SimulateConfig& c, long trajectory, long snapshot);
 
 class DatasetWriter {
@@ -59,6 +70,7 @@ class DatasetWriter {
   long trajectories() const { return written_; }
 
  private:
+  std::vector<long> kept_;  // snapshots kept per written trajectory (XDMF lists only those)
   io::H5File file_;
   const SimulateConfig& c_;
   const AllenCahnGrid& grid_;

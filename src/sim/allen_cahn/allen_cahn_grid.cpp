@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "sim/allen_cahn/allen_cahn_rk4.hpp"
 
 namespace macrodyn::allen_cahn {
 
@@ -84,6 +85,27 @@ void AllenCahnGrid::advance(double dt, long steps) {
     std::swap(v_, w_);
     halo_->exchange(v_);
     steps -= block;
+  }
+}
+
+void AllenCahnGrid::advance_rk4(double dt, long steps) {
+  if (steps <= 0) return;
+  if (rk_acc_.extent(0) == 0) {
+    rk_stage_ = halo_->make_field("allen_cahn_rk4_stage");
+    rk_acc_ = halo_->make_field("allen_cahn_rk4_acc");
+  }
+  const double ih2 = model_.inv_h2, ie2 = model_.inv_eps2;
+  // Stage fields alternate between w_ and rk_stage_ (a stage reads the neighbours of its input, so it
+  // cannot overwrite it); the last stage writes the new state into v_ (it does not read v_).
+  for (long s = 0; s < steps; ++s) {
+    rk4_stage<0, Exec>(v_, v_, rk_acc_, w_, nx_, ny_, g_, dt, ih2, ie2);
+    halo_->exchange(w_);
+    rk4_stage<1, Exec>(w_, v_, rk_acc_, rk_stage_, nx_, ny_, g_, dt, ih2, ie2);
+    halo_->exchange(rk_stage_);
+    rk4_stage<2, Exec>(rk_stage_, v_, rk_acc_, w_, nx_, ny_, g_, dt, ih2, ie2);
+    halo_->exchange(w_);
+    rk4_stage<3, Exec>(w_, v_, rk_acc_, v_, nx_, ny_, g_, dt, ih2, ie2);
+    halo_->exchange(v_);
   }
 }
 

@@ -8,8 +8,11 @@
 // final reductions). advance() runs blocks of up to g = TimeBlocking::steps Euler steps: blocked kernel
 // (reads v with g ghosts, writes w; allen_cahn_blocked_euler.hpp), swap, one halo exchange of depth g.
 // The result is bitwise the same for every block length, strip width and rank count.
+// advance_rk4() runs classical RK4 steps instead (allen_cahn_rk4.hpp): four stage kernels per step, each
+// followed by a halo exchange of the next stage field; it needs one ghost layer, so construct the grid
+// with TimeBlocking{1, ...} when only RK4 is used (deeper ghosts work but are exchanged for nothing).
 //
-// Partial forces f_I (seed 003 §3): I holds global cell ids y*n + x. Each rank keeps the entries it
+// Partial forces f_I ([Partial observations] §3): I holds global cell ids y*n + x. Each rank keeps the entries it
 // owns (O(|I|) scan), evaluates force_at() only there, reading the ghost layer for cells next to a
 // rank boundary (already exchanged for the time step, so no extra messages), and the |I| values are
 // summed into one vector with a single MPI_Allreduce (every entry is owned by exactly one rank, the
@@ -58,6 +61,8 @@ class AllenCahnGrid {
 
   // `steps` explicit Euler steps (dt <= model().dt_max() is the caller's responsibility).
   void advance(double dt, long steps);
+  // `steps` classical RK4 steps (dt <= model().dt_max_rk4() is the caller's responsibility).
+  void advance_rk4(double dt, long steps);
   // Full force f(v) on the owned cells.
   void force(const Owned& out) const;
   // Discrete free energy (collective).
@@ -74,6 +79,7 @@ class AllenCahnGrid {
   long strip_cols_ = 1024;  // blocked-kernel strip width; the block length is g_
   long nx_ = 0, ny_ = 0, g_ = 1;
   Field v_, w_;
+  Field rk_stage_, rk_acc_;  // RK4 work fields, allocated by the first advance_rk4()
   // Partial-force work buffers (grown on demand).
   mutable Kokkos::View<int64_t*, Exec::memory_space> pf_offset_;
   mutable Kokkos::View<double*, Exec::memory_space> pf_value_;

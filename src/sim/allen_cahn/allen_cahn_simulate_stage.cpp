@@ -43,6 +43,7 @@ void write_checkpoint(const std::string& path, const SimulateConfig& c, const Al
   w.counter("snapshots", static_cast<uint64_t>(b.count));
   w.counter("n", static_cast<uint64_t>(c.model.n));
   w.scalar("dt", c.dt);
+  w.counter("integrator", static_cast<uint64_t>(c.integrator));
   const hsize_t n = c.model.n, y0 = grid.y0(), x0 = grid.x0(), ny = grid.ny(), nx = grid.nx();
   std::vector<double> v(static_cast<size_t>(ny * nx));
   grid.copy_owned(v.data());
@@ -60,9 +61,12 @@ void write_checkpoint(const std::string& path, const SimulateConfig& c, const Al
 
 Position read_checkpoint(const std::string& path, const SimulateConfig& c, AllenCahnGrid& grid, TrajectoryBuffer& b) {
   io::CheckpointReader r(path, grid.comm(), kCheckpointKind);
-  if (static_cast<long>(r.counter("n")) != c.model.n || r.scalar("dt") != c.dt)
-    fail(path, ": checkpoint of a run with n = ", r.counter("n"), ", dt = ", r.scalar("dt"), ", but the deck says n = ",
-         c.model.n, ", dt = ", c.dt, " (delete the checkpoint or set restart = false)");
+  if (static_cast<long>(r.counter("n")) != c.model.n || r.scalar("dt") != c.dt ||
+      r.counter("integrator") != static_cast<uint64_t>(c.integrator))
+    fail(path, ": checkpoint of a run with n = ", r.counter("n"), ", dt = ", r.scalar("dt"), ", integrator ",
+         r.counter("integrator") == 0 ? "euler_blocked" : "rk4", ", but the deck says n = ", c.model.n, ", dt = ", c.dt,
+         ", integrator ", c.integrator == Integrator::EulerBlocked ? "euler_blocked" : "rk4",
+         " (delete the checkpoint or set restart = false)");
   Position pos;
   pos.trajectory = static_cast<long>(r.counter("trajectory"));
   pos.step = static_cast<long>(r.counter("step"));
@@ -94,7 +98,10 @@ void AllenCahnSimulate::run(RunContext& ctx) {
   const SimulateConfig& c = config_;
   Timers local_timers;
   Timers& timers = ctx.timers ? *ctx.timers : local_timers;
-  AllenCahnGrid grid(ctx.comm, c.model, c.process_grid, c.blocking);
+  const bool rk4 = c.integrator == Integrator::Rk4;
+  // RK4 reads one ghost layer per stage: no deep ghosts to exchange.
+  const TimeBlocking blocking = rk4 ? TimeBlocking{1, c.blocking.strip_cols} : c.blocking;
+  AllenCahnGrid grid(ctx.comm, c.model, c.process_grid, blocking);
   const std::string out_path = ctx.path(c.output), ckpt_path = ctx.path(c.checkpoint_name());
 
   const double bytes = 8.0 * c.snapshots * grid.nx() * grid.ny() * (c.save_forces ? 2 : 1);
@@ -112,10 +119,12 @@ void AllenCahnSimulate::run(RunContext& ctx) {
     resumed = true;
     log::info("allen_cahn: resuming from ", ckpt_path, " at trajectory ", pos.trajectory, ", step ", pos.step);
   }
+  const double bound = rk4 ? c.model.dt_max_rk4() : c.model.dt_max();
   log::info("allen_cahn: n = ", c.model.n, " (process grid ", grid.decomp().process_dims()[0], " x ",
-            grid.decomp().process_dims()[1], "), eps = ", c.model.eps, ", dt = ", c.dt, " (bound ", c.model.dt_max(),
-            "), ", c.steps, " steps in blocks of ", grid.ghost(), ", ", c.snapshots, " snapshots, |I| = ",
-            c.partial_count, ", K = ", c.trajectories);
+            grid.decomp().process_dims()[1], "), eps = ", c.model.eps, ", dt = ", c.dt, " (bound ", bound, "), ",
+            c.steps, rk4 ? " RK4 steps" : cat(" Euler steps in blocks of ", grid.ghost()), ", ", c.snapshots,
+            " snapshots", c.stop_energy > 0 ? cat(" (kept while E > ", c.stop_energy, ")") : std::string(),
+            ", |I| = ", c.partial_count, ", K = ", c.trajectories);
 
   DatasetWriter writer(out_path, ctx, c, grid);
   if (pos.trajectory > 0) {
@@ -128,6 +137,7 @@ void AllenCahnSimulate::run(RunContext& ctx) {
     double r1 = 0, r2 = 0;
     sample_radii(c, global, r1, r2);
     long step = 0;
+    bool running = true;  // false once the free energy reached stop_energy
     if (resumed) {
       step = pos.step;
       resumed = false;
@@ -135,21 +145,25 @@ void AllenCahnSimulate::run(RunContext& ctx) {
       grid.set_torus(r1, r2);
       buffer.count = 0;
       auto scope = timers.scope("snapshot");
-      buffer.record(c, grid, global);
+      running = buffer.record(c, grid, global);
     }
-    while (step < c.steps) {
+    while (running && step < c.steps) {
       // Advance to the next event (snapshot, stop poll, checkpoint, end) in as few blocks as possible;
       // the result does not depend on how the steps are grouped.
       long next = std::min({c.steps, next_multiple(step, c.save_every), next_multiple(step, c.stop_check_every)});
       if (c.checkpoint_every > 0) next = std::min(next, next_multiple(step, c.checkpoint_every));
       {
         auto scope = timers.scope("step");
-        grid.advance(c.dt, next - step);
+        if (rk4)
+          grid.advance_rk4(c.dt, next - step);
+        else
+          grid.advance(c.dt, next - step);
       }
       step = next;
       if (step % c.save_every == 0) {
         auto scope = timers.scope("snapshot");
-        buffer.record(c, grid, global);
+        running = buffer.record(c, grid, global);
+        if (!running) break;  // E <= stop_energy: this trajectory is done
       }
       progress.update(k * c.steps + step);
       const bool poll = step % c.stop_check_every == 0;
@@ -167,6 +181,10 @@ void AllenCahnSimulate::run(RunContext& ctx) {
       }
     }
     auto scope = timers.scope("write");
+    if (buffer.count < c.snapshots)
+      log::info("allen_cahn: trajectory ", global, " reached E <= ", c.stop_energy, " at step ", step, ": ",
+                buffer.count, " of ", c.snapshots, " snapshots kept");
+    buffer.pad_unkept();
     writer.append(buffer, r1, r2);
   }
   progress.finish();
