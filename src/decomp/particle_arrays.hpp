@@ -12,17 +12,27 @@
 //   cell(i, d)  global cell coordinate along d at the last migrate/build_ghosts (ghosts: shifted by
 //               +-n_cells across a periodic edge, so a ghost's cell is -1 or n_cells there)
 //   aux(i, k)   k < n_aux extra per-particle doubles that move with the particle on migration
-//               (velocity, heading, image counts, reference positions, ...). The first
-//               n_ghost_aux columns are also copied to ghosts (e.g. Vicsek's heading, which the
-//               neighbours need); the rest are owned-only.
-// A caller that needs more per-particle data lays it out as aux columns (a simulator documents its
-// column map, e.g. LJ: 0-2 velocity, 3-5 image counts, ...). Arrays that do NOT need to move with
-// the particle (forces recomputed every step) can live outside, sized with capacity().
+//               (storage of the named fields below). The first n_ghost_aux columns are also
+//               copied to ghosts (e.g. Vicsek's heading, which the neighbours need); the rest are
+//               owned-only.
+// Named fields: a simulator declares its per-particle fields once as ParticleField{first, width}
+// constants (e.g. LJ's velocity, image counts, start and build positions) and its kernels use the
+// named views field(velocity)(i, d) or column(heading)(i), never raw column numbers. The exchange
+// moves the aux storage as one record, so a new field costs no communication code.
+// Arrays that do NOT need to move with the particle (forces recomputed every step) live outside,
+// sized with capacity().
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
 
 namespace macrodyn {
+
+// A per-particle field stored in the aux columns [first, first + width); width 0: no field.
+struct ParticleField {
+  int first = 0;
+  int width = 0;
+  constexpr int end() const { return first + width; }
+};
 
 template <int D, class MemSpace>
 struct ParticleArrays {
@@ -48,6 +58,14 @@ struct ParticleArrays {
         aux("particle_aux", capacity, aux_columns),
         n_aux(aux_columns),
         n_ghost_aux(ghost_aux_columns) {}
+
+  using FieldView = Kokkos::View<double**, Kokkos::LayoutStride, MemSpace>;
+  using ColumnView = Kokkos::View<double*, Kokkos::LayoutStride, MemSpace>;
+
+  // Named views of a field (valid until the arrays are reallocated or swapped: fetch them again
+  // after reserve / migrate / permute_owned).
+  FieldView field(ParticleField f) const { return Kokkos::subview(aux, Kokkos::ALL, Kokkos::make_pair(f.first, f.end())); }
+  ColumnView column(ParticleField f) const { return Kokkos::subview(aux, Kokkos::ALL, f.first); }
 
   size_t capacity() const { return x.extent(0); }
   int n_total() const { return n_local + n_ghost; }

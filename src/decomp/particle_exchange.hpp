@@ -13,14 +13,14 @@
 // ---- Arrays (see particle_arrays.hpp) ----------------------------------------------------------
 // Moved on migration: x (D), id, aux (n_aux columns). Copied to ghosts: x (shifted), id, cell
 // (shifted), and the first n_ghost_aux aux columns. A caller adds per-particle fields (velocity,
-// heading, image counts, ...) as aux columns; fields recomputed every step (forces) live outside and
-// are communicated with forward() / reverse_sum().
+// heading, image counts, ...) as named ParticleFields in aux; fields recomputed every step (forces)
+// live outside and are communicated with forward() / reverse_sum().
 //
 // ---- Calls (all collective over the decomposition's communicator) -------------------------------
-//   distribute(p, img) any rank may hold any particle (e.g. after reading a file block): wraps
+//   distribute(p, image) any rank may hold any particle (e.g. after reading a file block): wraps
 //                     positions into the box and sends every particle to its owner (all-to-all).
-//   migrate(p, img)   after particles moved (by less than one cell since the last call): wraps
-//                     positions (aux columns img..img+D-1 count the wraps as image flags if img >= 0)
+//   migrate(p, image) after particles moved (by less than one cell since the last call): wraps
+//                     positions (the D-wide field `image`, when given, counts the wraps)
 //                     and hands particles that changed block to the neighbouring ranks. Discards
 //                     the ghosts. The order of owned particles afterwards is unspecified.
 //   permute_owned(p, order)   reorders owned particles: new i = old order(i) (sorting for locality
@@ -99,9 +99,9 @@ class ParticleExchange {
   const CartDecomposition<D>& decomposition() const { return decomp_; }
 
   // ---------------------------------------------------------------------------------------------
-  void distribute(Particles& p, int image_column = -1) {
+  void distribute(Particles& p, ParticleField image = {}) {
     p.n_ghost = 0;
-    wrap_and_bin(p, image_column);
+    wrap_and_bin(p, image);
     const int nranks = decomp_.size();
     // owner rank of every owned particle (host side: done once per run)
     auto cell_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.cell);
@@ -146,13 +146,13 @@ class ParticleExchange {
     p.reserve(nrecv);
     unpack_records(p, buf_b_.dev, 0, nrecv);
     p.n_local = nrecv;
-    wrap_and_bin(p, -1);
+    wrap_and_bin(p, ParticleField{});
   }
 
   // ---------------------------------------------------------------------------------------------
-  void migrate(Particles& p, int image_column = -1) {
+  void migrate(Particles& p, ParticleField image = {}) {
     p.n_ghost = 0;
-    wrap_and_bin(p, image_column);
+    wrap_and_bin(p, image);
     int lost = 0;
     for (int d = 0; d < D; ++d) {
       const int P = decomp_.process_dims()[d];
@@ -249,7 +249,7 @@ class ParticleExchange {
   }
 
   // Wraps owned positions into the periodic box (counting wraps into image columns) and bins them.
-  void wrap_and_bin(Particles& p, int image_column) {
+  void wrap_and_bin(Particles& p, ParticleField image) {
     auto x = p.x;
     auto cell = p.cell;
     auto aux = p.aux;
@@ -257,6 +257,8 @@ class ParticleExchange {
     const KArray<int, D> n(n_);
     KArray<int, D> periodic;
     for (int d = 0; d < D; ++d) periodic[d] = decomp_.periodic(d) ? 1 : 0;
+    const bool count_images = image.width > 0;
+    const int image_first = image.first;
     Kokkos::parallel_for(
         "particle_wrap_bin", Policy(0, p.n_local), KOKKOS_LAMBDA(int i) {
           for (int d = 0; d < D; ++d) {
@@ -267,7 +269,7 @@ class ParticleExchange {
               if (xd >= L[d]) xd -= L[d], k += 1.0;
               if (xd < 0.0) xd += L[d], k -= 1.0;
               x(i, d) = xd;
-              if (image_column >= 0) aux(i, image_column + d) += k;
+              if (count_images) aux(i, image_first + d) += k;
             }
             int c = static_cast<int>(kmath::floor(xd * inv_h[d]));
             cell(i, d) = c < 0 ? 0 : (c >= n[d] ? n[d] - 1 : c);

@@ -23,7 +23,7 @@ std::vector<double> partial_forces(const LjSystem& sys, const std::vector<int64_
   auto start = list.bin_start;
   auto atoms = list.bin_atoms;
   const int o0 = list.origin[0], o1 = list.origin[1], o2 = list.origin[2], e0 = list.ext[0], e1 = list.ext[1];
-  const double rc2 = sys.params().rc * sys.params().rc;
+  const double rc2 = LjCut(sys.params().rc).cutoff_squared;
   Kokkos::parallel_for(
       "lj_partial_forces", Policy(0, p.n_local), KOKKOS_LAMBDA(int i) {
         // binary search of id(i) among the chosen ids
@@ -49,7 +49,7 @@ std::vector<double> partial_forces(const LjSystem& sys, const std::vector<int64_
                 const double rx = x(i, 0) - x(j, 0), ry = x(i, 1) - x(j, 1), rz = x(i, 2) - x(j, 2);
                 const double r2 = rx * rx + ry * ry + rz * rz;
                 if (r2 < rc2) {
-                  const double fpair = lj_force_over_r(r2);
+                  const double fpair = LjCut::compute_fpair(r2);
                   fx += rx * fpair, fy += ry * fpair, fz += rz * fpair;
                 }
               }

@@ -21,24 +21,37 @@ std::array<long, 3> cell_grid(const std::array<double, 3>& box, double range) {
   return n;
 }
 
-// Copies host atoms into particle arrays with `naux` >= col::COUNT aux columns; x is `xb` when
-// use_xb (restart), and column col::COUNT.. holds x when naux > col::COUNT.
-void fill_particles(Particles& p, const HostAtoms& a, bool use_xb) {
+// Copies host atoms into particle arrays: x = `positions` (the atoms' current or build positions),
+// velocity, image counts (default 0), start position (default x) and build position (default x);
+// `checkpoint_x`, when given, fills the restore layout's checkpoint_position field.
+constexpr ParticleField checkpoint_position{field::count, 3};
+
+void fill_particles(Particles& p, const HostAtoms& a, const std::vector<double>& positions,
+                    const std::vector<double>* checkpoint_x = nullptr) {
   const int n = static_cast<int>(a.id.size());
   p.reserve(n);
   auto hx = Kokkos::create_mirror_view(p.x);
   auto hid = Kokkos::create_mirror_view(p.id);
   auto haux = Kokkos::create_mirror_view(p.aux);
+  // host-side named views of the fields
+  auto host_field = [&](ParticleField f) { return Kokkos::subview(haux, Kokkos::ALL, Kokkos::make_pair(f.first, f.end())); };
+  auto v = host_field(field::velocity), image = host_field(field::image);
+  auto start = host_field(field::start_position), build = host_field(field::build_position);
   for (int i = 0; i < n; ++i) {
     hid(i) = a.id[i];
     for (int d = 0; d < 3; ++d) {
-      hx(i, d) = use_xb ? a.xb[3 * i + d] : a.x[3 * i + d];
-      haux(i, col::V + d) = a.v[3 * i + d];
-      haux(i, col::IMG + d) = a.image.empty() ? 0.0 : a.image[3 * i + d];
-      haux(i, col::X0 + d) = a.x0.empty() ? a.x[3 * i + d] : a.x0[3 * i + d];
-      haux(i, col::XB + d) = a.xb.empty() ? a.x[3 * i + d] : a.xb[3 * i + d];
-      if (p.n_aux > col::COUNT) haux(i, col::COUNT + d) = a.x[3 * i + d];
+      const size_t k = 3 * static_cast<size_t>(i) + d;
+      hx(i, d) = positions[k];
+      v(i, d) = a.v[k];
+      image(i, d) = a.image.empty() ? 0.0 : a.image[k];
+      start(i, d) = a.x0.empty() ? a.x[k] : a.x0[k];
+      build(i, d) = a.xb.empty() ? a.x[k] : a.xb[k];
     }
+  }
+  if (checkpoint_x) {
+    auto checkpoint = host_field(checkpoint_position);
+    for (int i = 0; i < n; ++i)
+      for (int d = 0; d < 3; ++d) checkpoint(i, d) = (*checkpoint_x)[3 * static_cast<size_t>(i) + d];
   }
   Kokkos::deep_copy(p.x, hx);
   Kokkos::deep_copy(p.id, hid);
@@ -50,7 +63,7 @@ void fill_particles(Particles& p, const HostAtoms& a, bool use_xb) {
 
 LjSystem::LjSystem(MPI_Comm comm, std::array<double, 3> box, int64_t n_atoms, Params params,
                    std::array<int, 3> process_dims)
-    : box_(box), n_atoms_(n_atoms), params_(params), p_(col::COUNT, 0, 0) {
+    : box_(box), n_atoms_(n_atoms), params_(params), p_(field::count, 0, 0) {
   if (!(params.rc > 0) || !(params.skin >= 0) || !(params.dt > 0)) fail("lj: rc, skin and dt must be positive");
   decomp_ = std::make_unique<CartDecomposition<3>>(comm, cell_grid(box, params.rc + params.skin),
                                                    std::array<bool, 3>{true, true, true}, process_dims);
@@ -58,8 +71,8 @@ LjSystem::LjSystem(MPI_Comm comm, std::array<double, 3> box, int64_t n_atoms, Pa
 }
 
 void LjSystem::set_atoms(const HostAtoms& atoms) {
-  fill_particles(p_, atoms, false);
-  ex_->distribute(p_, col::IMG);
+  fill_particles(p_, atoms, atoms.x);
+  ex_->distribute(p_, field::image);
   long n = p_.n_local, total = 0;
   MPI_Allreduce(&n, &total, 1, MPI_LONG, MPI_SUM, comm());
   if (total != n_atoms_) fail("lj: ", total, " atoms were given, the system expects ", n_atoms_);
@@ -69,26 +82,29 @@ void LjSystem::set_atoms(const HostAtoms& atoms) {
 
 void LjSystem::restore(const HostAtoms& atoms, long step) {
   // Rebuild from the positions of the last list build, in the same canonical order, then put the
-  // current positions back: the lists, ghost order and force sums are those of the original run.
-  Particles tmp(col::COUNT + 3, 0, 0);
-  fill_particles(tmp, atoms, true);
-  ex_->distribute(tmp);
-  list_.bin(tmp, *ex_, tmp.n_local);
-  ex_->permute_owned(tmp, list_.owned_order(tmp.n_local));
-  const int n = tmp.n_local;
+  // checkpoint positions back: the lists, ghost order and force sums are those of the original run.
+  // The placement uses a wider layout, the LJ fields plus checkpoint_position, so that each atom's
+  // checkpoint position travels to the owner its build position chooses.
+  Particles placed(checkpoint_position.end(), 0, 0);
+  fill_particles(placed, atoms, atoms.xb, &atoms.x);
+  ex_->distribute(placed);
+  list_.bin(placed, *ex_, placed.n_local);
+  ex_->permute_owned(placed, list_.owned_order(placed.n_local));
+  const int n = placed.n_local;
   p_.reserve(n);
-  Kokkos::View<double* [3], Kokkos::LayoutRight, Mem> xnow("x_now", n);
-  auto px = p_.x, tx = tmp.x;
-  auto pid = p_.id, tid = tmp.id;
-  auto paux = p_.aux, taux = tmp.aux;
+  Kokkos::View<double* [3], Kokkos::LayoutRight, Mem> x_checkpoint("x_checkpoint", n);
+  auto px = p_.x, tx = placed.x;
+  auto pid = p_.id, tid = placed.id;
+  auto fields = p_.field({0, field::count}), placed_fields = placed.field({0, field::count});
+  auto placed_checkpoint = placed.field(checkpoint_position);
   Kokkos::parallel_for(
       "lj_restore_copy", Policy(0, n), KOKKOS_LAMBDA(int i) {
         for (int d = 0; d < 3; ++d) {
           px(i, d) = tx(i, d);
-          xnow(i, d) = taux(i, col::COUNT + d);
+          x_checkpoint(i, d) = placed_checkpoint(i, d);
         }
         pid(i) = tid(i);
-        for (int k = 0; k < col::COUNT; ++k) paux(i, k) = taux(i, k);
+        for (int k = 0; k < field::count; ++k) fields(i, k) = placed_fields(i, k);
       });
   Kokkos::fence();
   p_.n_local = n;
@@ -97,7 +113,7 @@ void LjSystem::restore(const HostAtoms& atoms, long step) {
   auto x = p_.x;
   Kokkos::parallel_for(
       "lj_restore_x", Policy(0, n), KOKKOS_LAMBDA(int i) {
-        for (int d = 0; d < 3; ++d) x(i, d) = xnow(i, d);
+        for (int d = 0; d < 3; ++d) x(i, d) = x_checkpoint(i, d);
       });
   Kokkos::fence();
   ex_->update_ghosts(p_);
@@ -107,15 +123,15 @@ void LjSystem::restore(const HostAtoms& atoms, long step) {
 
 void LjSystem::rebuild() {
   double t0 = now();
-  ex_->migrate(p_, col::IMG);
+  ex_->migrate(p_, field::image);
   double t1 = now();
   list_.bin(p_, *ex_, p_.n_local);
   ex_->permute_owned(p_, list_.owned_order(p_.n_local));
   auto x = p_.x;
-  auto aux = p_.aux;
+  auto build = p_.field(field::build_position);
   Kokkos::parallel_for(
       "lj_mark_build", Policy(0, p_.n_local), KOKKOS_LAMBDA(int i) {
-        for (int d = 0; d < 3; ++d) aux(i, col::XB + d) = x(i, d);
+        for (int d = 0; d < 3; ++d) build(i, d) = x(i, d);
       });
   Kokkos::fence();
   double t2 = now();
@@ -134,14 +150,14 @@ bool LjSystem::rebuild_due() {
   if (step_ % params_.neigh_every != 0) return false;
   if (!params_.neigh_check) return true;
   auto x = p_.x;
-  auto aux = p_.aux;
+  auto build = p_.field(field::build_position);
   double mx = 0;
   Kokkos::parallel_reduce(
       "lj_displacement", Policy(0, p_.n_local),
       KOKKOS_LAMBDA(int i, double& m) {
         double r2 = 0;
         for (int d = 0; d < 3; ++d) {
-          const double dx = x(i, d) - aux(i, col::XB + d);
+          const double dx = x(i, d) - build(i, d);
           r2 += dx * dx;
         }
         if (r2 > m) m = r2;
@@ -165,13 +181,13 @@ void LjSystem::step() {
   double t0 = now();
   const double half = 0.5 * params_.dt, dt = params_.dt;
   auto x = p_.x;
-  auto aux = p_.aux;
+  auto v = p_.field(field::velocity);
   auto f = f_;
   Kokkos::parallel_for(
       "lj_verlet_first", Policy(0, p_.n_local), KOKKOS_LAMBDA(int i) {
         for (int d = 0; d < 3; ++d) {
-          aux(i, col::V + d) += half * f(i, d);
-          x(i, d) += dt * aux(i, col::V + d);
+          v(i, d) += half * f(i, d);
+          x(i, d) += dt * v(i, d);
         }
       });
   Kokkos::fence();
@@ -187,10 +203,10 @@ void LjSystem::step() {
   forces_now();
   double t2 = now();
   f = f_;  // a rebuild reallocates or swaps the arrays: fetch them again
-  aux = p_.aux;
+  v = p_.field(field::velocity);
   Kokkos::parallel_for(
       "lj_verlet_second", Policy(0, p_.n_local), KOKKOS_LAMBDA(int i) {
-        for (int d = 0; d < 3; ++d) aux(i, col::V + d) += half * f(i, d);
+        for (int d = 0; d < 3; ++d) v(i, d) += half * f(i, d);
       });
   Kokkos::fence();
   times_.other += now() - t2;
@@ -199,13 +215,13 @@ void LjSystem::step() {
 Observables LjSystem::observe() {
   const EnergyVirial ev = energy_virial(p_, list_, params_.rc, params_.newton);
   auto x = p_.x;
-  auto aux = p_.aux;
+  auto v = p_.field(field::velocity), image = p_.field(field::image), start = p_.field(field::start_position);
   const double L0 = box_[0], L1 = box_[1], L2 = box_[2];
   double ke = 0, msd = 0;
   Kokkos::parallel_reduce(
       "lj_kinetic", Policy(0, p_.n_local),
       KOKKOS_LAMBDA(int i, double& s) {
-        for (int d = 0; d < 3; ++d) s += 0.5 * aux(i, col::V + d) * aux(i, col::V + d);
+        for (int d = 0; d < 3; ++d) s += 0.5 * v(i, d) * v(i, d);
       },
       ke);
   Kokkos::parallel_reduce(
@@ -213,7 +229,7 @@ Observables LjSystem::observe() {
       KOKKOS_LAMBDA(int i, double& s) {
         const double L[3] = {L0, L1, L2};
         for (int d = 0; d < 3; ++d) {
-          const double u = x(i, d) + aux(i, col::IMG + d) * L[d] - aux(i, col::X0 + d);
+          const double u = x(i, d) + image(i, d) * L[d] - start(i, d);
           s += u * u;
         }
       },
@@ -225,7 +241,7 @@ Observables LjSystem::observe() {
   o.kinetic = global[0];
   o.potential = global[1];
   o.total = o.kinetic + o.potential;
-  o.total_shifted = o.total - global[3] * lj_potential(params_.rc * params_.rc);
+  o.total_shifted = o.total - global[3] * LjCut::compute_evdwl(params_.rc * params_.rc);
   o.temperature = 2.0 * o.kinetic / (3.0 * (N - 1.0));
   o.pressure = (2.0 * o.kinetic + global[2]) / (3.0 * volume);
   o.msd = global[4] / N;
@@ -237,16 +253,19 @@ HostAtoms LjSystem::owned_atoms(std::vector<double>* forces) const {
   auto hx = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.x);
   auto hid = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.id);
   auto haux = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.aux);
+  auto host_field = [&](ParticleField f) { return Kokkos::subview(haux, Kokkos::ALL, Kokkos::make_pair(f.first, f.end())); };
+  auto v = host_field(field::velocity), image = host_field(field::image);
+  auto start = host_field(field::start_position), build = host_field(field::build_position);
   HostAtoms a;
   a.id.assign(hid.data(), hid.data() + n);
   a.x.resize(3 * n), a.v.resize(3 * n), a.image.resize(3 * n), a.x0.resize(3 * n), a.xb.resize(3 * n);
   for (int i = 0; i < n; ++i)
     for (int d = 0; d < 3; ++d) {
       a.x[3 * i + d] = hx(i, d);
-      a.v[3 * i + d] = haux(i, col::V + d);
-      a.image[3 * i + d] = haux(i, col::IMG + d);
-      a.x0[3 * i + d] = haux(i, col::X0 + d);
-      a.xb[3 * i + d] = haux(i, col::XB + d);
+      a.v[3 * i + d] = v(i, d);
+      a.image[3 * i + d] = image(i, d);
+      a.x0[3 * i + d] = start(i, d);
+      a.xb[3 * i + d] = build(i, d);
     }
   if (forces) {
     auto hf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), f_);

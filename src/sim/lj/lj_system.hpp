@@ -7,8 +7,9 @@
 // same on every rank count). A rebuild = migrate (wrap, image counts), sort owned particles by
 // (cell, id), ghosts, bins, Verlet list. The canonical order makes the state after a rebuild a pure
 // function of the particle set, which gives bit-identical restarts (see restore()).
-// Per-particle aux columns: 0-2 velocity, 3-5 image counts, 6-8 initial unwrapped position (MSD),
-// 9-11 position at the last list build.
+// Per-particle fields (named ParticleFields, moved with the particle by the exchange): velocity,
+// image counts (wraps across the periodic box), the unwrapped start position (MSD) and the position
+// at the last list build (displacement check, restarts).
 #include <mpi.h>
 
 #include <array>
@@ -19,9 +20,10 @@
 
 namespace macrodyn::lj {
 
-namespace col {
-constexpr int V = 0, IMG = 3, X0 = 6, XB = 9, COUNT = 12;
-}
+namespace field {
+constexpr ParticleField velocity{0, 3}, image{3, 3}, start_position{6, 3}, build_position{9, 3};
+constexpr int count = build_position.end();
+}  // namespace field
 
 struct Params {
   double rc = 2.5;

@@ -36,12 +36,12 @@ VicsekModel::VicsekModel(MPI_Comm comm, const VicsekParams& params) : params_(pa
   const int rank = decomp_->rank(), size = decomp_->size();
   const long lo = CartDecomposition<1>::block_lo(n_global_, size, rank);
   const long hi = CartDecomposition<1>::block_lo(n_global_, size, rank + 1);
-  p_ = Particles(1, 1, static_cast<size_t>(hi - lo));  // aux column 0: heading (copied to ghosts)
+  p_ = Particles(kHeading.end(), kHeading.end(), static_cast<size_t>(hi - lo));  // heading copied to ghosts
   p_.n_local = static_cast<int>(hi - lo);
   {
     auto x = p_.x;
     auto id = p_.id;
-    auto aux = p_.aux;
+    auto theta = p_.column(kHeading);
     const CounterRng rng(params.seed, params.stream);
     const bool aligned = params.aligned_start;
     Kokkos::parallel_for(
@@ -50,7 +50,7 @@ VicsekModel::VicsekModel(MPI_Comm comm, const VicsekParams& params) : params_(pa
           id(k) = static_cast<int64_t>(g);
           x(k, 0) = Ld * rng.uniform(g, kInitStep, 0);
           x(k, 1) = Ld * rng.uniform(g, kInitStep, 1);
-          aux(k, 0) = aligned ? 0.0 : kPi * (2.0 * rng.uniform(g, kInitStep, 2) - 1.0);
+          theta(k) = aligned ? 0.0 : kPi * (2.0 * rng.uniform(g, kInitStep, 2) - 1.0);
         });
     Kokkos::fence();
   }
@@ -133,7 +133,7 @@ void VicsekModel::step() {
   auto x = p_.x;
   auto cell = p_.cell;
   auto id = p_.id;
-  auto aux = p_.aux;
+  auto theta = p_.column(kHeading);
   auto start = cell_start_;
   auto index = cell_index_;
   auto theta_new = new_theta_;
@@ -152,7 +152,7 @@ void VicsekModel::step() {
   auto u = unit_;
   Kokkos::parallel_for(
       "vicsek_unit_vectors", Kokkos::RangePolicy<Exec>(0, ntot), KOKKOS_LAMBDA(int j) {
-        const double th = aux(j, 0);
+        const double th = theta(j);
         const double c = kmath::cos(th), sn = kmath::sin(th);
         u(j, 0) = c;
         u(j, 1) = sn;
@@ -190,21 +190,21 @@ void VicsekModel::step() {
         double tn = theta_new(i);
         if (tn > kPi) tn -= 2 * kPi;
         if (tn <= -kPi) tn += 2 * kPi;
-        aux(i, 0) = tn;
+        theta(i) = tn;
       });
   Kokkos::fence();
   ++step_;
 }
 
 double VicsekModel::order_parameter() const {
-  auto aux = p_.aux;
+  auto theta = p_.column(kHeading);
   double sums[2] = {0.0, 0.0};
   double sc = 0, ss = 0;
   Kokkos::parallel_reduce(
       "vicsek_phi", Kokkos::RangePolicy<Exec>(0, p_.n_local),
       KOKKOS_LAMBDA(int i, double& a, double& b) {
-        a += kmath::cos(aux(i, 0));
-        b += kmath::sin(aux(i, 0));
+        a += kmath::cos(theta(i));
+        b += kmath::sin(theta(i));
       },
       sc, ss);
   sums[0] = sc;
@@ -220,7 +220,7 @@ void VicsekModel::lattice(Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::H
   const long lox = decomp_->lo(0), loy = decomp_->lo(1);
   Kokkos::View<double***, Kokkos::LayoutRight, Mem> acc("vicsek_lattice", 3, ny, nx);
   auto x = p_.x;
-  auto aux = p_.aux;
+  auto theta = p_.column(kHeading);
   const double v0 = params_.speed;
   const double Ld = static_cast<double>(params_.L);
   const long L = params_.L;
@@ -234,8 +234,8 @@ void VicsekModel::lattice(Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::H
         cx = cx >= L ? L - 1 : cx;
         cy = cy >= L ? L - 1 : cy;
         Kokkos::atomic_add(&acc(0, cy - loy, cx - lox), 1.0);
-        Kokkos::atomic_add(&acc(1, cy - loy, cx - lox), v0 * kmath::cos(aux(i, 0)));
-        Kokkos::atomic_add(&acc(2, cy - loy, cx - lox), v0 * kmath::sin(aux(i, 0)));
+        Kokkos::atomic_add(&acc(1, cy - loy, cx - lox), v0 * kmath::cos(theta(i)));
+        Kokkos::atomic_add(&acc(2, cy - loy, cx - lox), v0 * kmath::sin(theta(i)));
       });
   Kokkos::parallel_for(
       "vicsek_lattice_mean", Kokkos::MDRangePolicy<Exec, Kokkos::Rank<2>>({0, 0}, {ny, nx}),
@@ -287,13 +287,14 @@ std::vector<VicsekParticle> VicsekModel::gather() const {
   auto x_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.x);
   auto id_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.id);
   auto aux_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.aux);
+  auto theta_h = Kokkos::subview(aux_h, Kokkos::ALL, kHeading.first);
   const double Ld = static_cast<double>(params_.L);
   std::vector<double> mine(static_cast<size_t>(nloc) * 4);
   for (int i = 0; i < nloc; ++i) {
     mine[4 * i] = static_cast<double>(id_h(i));
     mine[4 * i + 1] = x_h(i, 0) - Ld * std::floor(x_h(i, 0) / Ld);
     mine[4 * i + 2] = x_h(i, 1) - Ld * std::floor(x_h(i, 1) / Ld);
-    mine[4 * i + 3] = aux_h(i, 0);
+    mine[4 * i + 3] = theta_h(i);
   }
   const int size = decomp_->size();
   int n4 = 4 * nloc;

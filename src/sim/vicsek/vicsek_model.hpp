@@ -38,6 +38,9 @@ namespace macrodyn::vicsek {
 
 enum class NoiseLaw { Uniform, UniformPi };
 
+// The one per-particle field besides the position: the heading theta (copied to ghosts).
+constexpr ParticleField kHeading{0, 1};
+
 struct VicsekParams {
   long L = 32;            // box side (integer: the lattice has L x L unit cells)
   double rho = 0.3;       // density

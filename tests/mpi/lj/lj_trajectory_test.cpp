@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "lj_test_support.hpp"
+#include "unit/lj/lj_test_support.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
 
 using namespace lj_test;

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "../../mpi/lj/lj_test_support.hpp"
+#include "lj_test_support.hpp"
 
 using namespace lj_test;
 

@@ -1,5 +1,5 @@
 #pragma once
-// Shared set-up for the LJ tests: a density-rho system on random simple-cubic sites (optionally
+// Shared set-up for the LJ tests (unit and MPI): a density-rho system on random simple-cubic sites (optionally
 // jittered), velocities for T0, built on `comm` from this rank's id block.
 #include <mpi.h>
 
