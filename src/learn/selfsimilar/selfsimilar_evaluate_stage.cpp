@@ -1,0 +1,25 @@
+#include "learn/selfsimilar/selfsimilar_evaluate_stage.hpp"
+
+#include "learn/selfsimilar/ca_pipeline.hpp"
+
+namespace macrodyn::selfsimilar {
+namespace {
+
+class SelfSimilarEvaluateStage : public Stage {
+ public:
+  explicit SelfSimilarEvaluateStage(const ConfigTable& t)
+      : system_(t.get_string("system", "cellular_automata", {"cellular_automata"})), ca_(parse_ca_evaluate(t)) {}
+  void run(RunContext& ctx) override { evaluate_ca(ca_, ctx); }
+
+ private:
+  std::string system_;
+  CaEvaluateConfig ca_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_selfsimilar_evaluate_stage(const ConfigTable& table) {
+  return std::make_unique<SelfSimilarEvaluateStage>(table);
+}
+
+}  // namespace macrodyn::selfsimilar

@@ -1,0 +1,25 @@
+#include "learn/selfsimilar/selfsimilar_train_stage.hpp"
+
+#include "learn/selfsimilar/ca_pipeline.hpp"
+
+namespace macrodyn::selfsimilar {
+namespace {
+
+class SelfSimilarTrainStage : public Stage {
+ public:
+  explicit SelfSimilarTrainStage(const ConfigTable& t)
+      : system_(t.get_string("system", "cellular_automata", {"cellular_automata"})), ca_(parse_ca_train(t)) {}
+  void run(RunContext& ctx) override { train_ca(ca_, ctx); }
+
+ private:
+  std::string system_;
+  CaTrainConfig ca_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_selfsimilar_train_stage(const ConfigTable& table) {
+  return std::make_unique<SelfSimilarTrainStage>(table);
+}
+
+}  // namespace macrodyn::selfsimilar
