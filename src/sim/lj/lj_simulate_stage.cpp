@@ -1,35 +1,36 @@
 // simulate lj: K NVE trajectories of a density-rho LJ fluid ([Partial observations] §5.2, B.3), saved every
-// `save_every` steps to one HDF5 file in H5MD's layout, written collectively in global-id order:
-//   /particles/all/box/edges                      (3)
-//   /particles/all/position/value                 (frames, N, 3)  unwrapped (continuous) positions
-//   /particles/all/velocity/value                 (frames, N, 3)
-//   /particles/all/force/value                    (frames, N, 3)  only with full_forces = true
-//   /particles/all/{step,time,trajectory}         (frames)
-//   /observables/<name>/value                     (frames): temperature (2/(3(N-1)) sum v^2/2),
-//       kinetic_energy, potential_energy, total_energy, total_energy_shifted, pressure, msd
-//   /partial_forces/index                         (frames, m) global atom ids, sorted (m = n p exactly)
-//   /partial_forces/value                         (frames, m, 3) F_i of those atoms; f_i = (v_i, F_i)
-//   /parameters/T0                                (K) initial temperature of each trajectory
+// `save_every` steps to one HDF5 file in H5MD's layout (lj_dataset.hpp), written collectively in
+// global-id order. Observables: temperature (2/(3(N-1)) sum v^2/2), kinetic_energy,
+// potential_energy, total_energy, total_energy_shifted, pressure, msd. Partial forces: m = n p atoms
+// per frame (exactly), f_i = (v_i, F_i).
 // Every trajectory starts from the same positions and velocity directions, scaled to T0 ~ U[T_min,
 // T_max] (drawn by CounterRng(seed) per trajectory index): results do not depend on the rank count.
 // initial_file: a LAMMPS data file (atom_style atomic) or an H5MD file (".h5", frame initial_frame)
 // replaces the generated lattice; initial_velocities = "file" keeps its velocities instead of the
 // sampled T0 scaling. lammps_data_out: writes trajectory 0's initial state as a LAMMPS data file.
-// A stop signal (SIGTERM/SIGUSR1) ends the run after the current frame; the file is committed with
-// attribute complete = 0 (the frames written so far are valid) and saves the current system state to
-// lj_checkpoint.h5 (LjSystem::restore continues it bit-identically). Not done: resuming the dataset
-// file itself from that checkpoint (rerun the deck, or a deck for the remaining trajectories).
+// Stop and resume: a stop signal (SIGTERM/SIGUSR1) ends the run after the current frame; the dataset
+// is committed with complete = 0 (the frames so far are valid) and the system state, the trajectory
+// and the frame count go to <output stem>.checkpoint.h5. Rerunning the same deck (restart = true, the
+// default) on any rank count copies those frames into a new dataset, restores the system
+// (LjSystem::restore) and continues at the next step: the final dataset is bitwise the uninterrupted
+// run's wherever that run is rank-count invariant (newton = false; with newton = true on the same
+// rank count). The checkpoint is removed when the stage completes. A checkpoint written by a deck
+// with other run-shaping keys (its fingerprint) is refused.
+#include <sys/stat.h>
+
 #include <cmath>
+#include <cstdio>
+#include <sstream>
 
 #include "core/log.hpp"
 #include "core/progress.hpp"
 #include "core/random_subset.hpp"
 #include "core/signals.hpp"
 #include "decomp/particle_id_blocks.hpp"
-#include "io/h5file.hpp"
-#include "io/provenance.hpp"
+#include "core/runtime.hpp"
 #include "sim/lj/lj_simulate_stage.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
+#include "sim/lj/lj_dataset.hpp"
 #include "sim/lj/lj_initial_state.hpp"
 #include "sim/lj/lj_lammps_data.hpp"
 #include "sim/lj/lj_partial_forces.hpp"
@@ -49,6 +50,7 @@ struct SimulateConfig {
   bool full_forces = false;
   std::string initial_file, initial_velocities, lammps_data_out;
   long initial_frame = -1;
+  bool restart = true;
   Params params;
 };
 
@@ -82,6 +84,7 @@ class LjSimulate : public Stage {
     c_.params.newton = t.get_bool("newton", true);
     c_.params.neigh_every = static_cast<int>(t.get_int("neigh_every", 1, Range::at_least(1)));
     c_.params.neigh_check = t.get_bool("neigh_check", true);
+    c_.restart = t.get_bool("restart", true);
   }
 
   void run(RunContext& ctx) override;
@@ -89,6 +92,34 @@ class LjSimulate : public Stage {
  private:
   SimulateConfig c_;
 };
+
+bool exists_on_root(const std::string& path, MPI_Comm comm) {
+  int found = 0;
+  if (comm_rank(comm) == 0) {
+    struct stat st {};
+    found = ::stat(path.c_str(), &st) == 0 ? 1 : 0;
+  }
+  MPI_Bcast(&found, 1, MPI_INT, 0, comm);
+  return found != 0;
+}
+
+std::string checkpoint_name(const std::string& output) {
+  const size_t dot = output.rfind('.');
+  return (dot == std::string::npos ? output : output.substr(0, dot)) + ".checkpoint.h5";
+}
+
+// The keys that shape the dataset (a checkpoint is only resumed by a deck with the same ones).
+std::string fingerprint(const SimulateConfig& c, int64_t N, double L, int64_t m) {
+  std::ostringstream o;
+  o.precision(17);
+  o << "N=" << N << " L=" << L << " m=" << m << " trajectories=" << c.trajectories << " steps=" << c.steps
+    << " save_every=" << c.save_every << " T=" << c.T_min << ".." << c.T_max << " seed=" << c.seed
+    << " velocity_seed=" << c.velocity_seed << " full_forces=" << c.full_forces << " initial_file=" << c.initial_file
+    << " initial_velocities=" << c.initial_velocities << " dt=" << c.params.dt << " rc=" << c.params.rc
+    << " skin=" << c.params.skin << " newton=" << c.params.newton << " neigh_every=" << c.params.neigh_every
+    << " neigh_check=" << c.params.neigh_check;
+  return o.str();
+}
 
 void LjSimulate::run(RunContext& ctx) {
   int rank = 0, size = 1;
@@ -113,35 +144,37 @@ void LjSimulate::run(RunContext& ctx) {
                                     : (fcc ? fcc_positions(c_.fcc_cells, c_.density, first, last)
                                            : sc_random_positions(L, N, c_.position_seed, first, last));
   const long frames_per = c_.steps / c_.save_every + 1;
-  log::info("lj simulate: N = ", N, " (", c_.lattice, ", box ", L, "), ", c_.trajectories, " trajectories x ", c_.steps,
-            " steps, dt ", c_.params.dt, ", ", frames_per, " frames each, |I| = ", m);
-
-  io::H5File file = io::H5File::create(ctx.path(c_.output), ctx.comm);
-  io::write_provenance(file, ctx);
-  const double edges[3] = {L, L, L};
-  file.write_replicated("/particles/all/box/edges", {3}, edges);
-  file.set_attr("/particles/all/box", "boundary", std::string("periodic"));
-  const hsize_t nloc = static_cast<hsize_t>(last - first), hN = static_cast<hsize_t>(N), hm = static_cast<hsize_t>(m);
-  std::vector<std::string> groups = {"position", "velocity"};
-  if (c_.full_forces) groups.push_back("force");
-  for (auto& g : groups) file.create_series<double>("/particles/all/" + g + "/value", {hN, 3});
-  for (const char* s : {"step", "trajectory"}) file.create_series<int64_t>(std::string("/particles/all/") + s, {});
-  file.create_series<double>("/particles/all/time", {});
-  const char* obs_names[] = {"temperature", "kinetic_energy", "potential_energy", "total_energy",
-                             "total_energy_shifted", "pressure", "msd"};
-  for (const char* o : obs_names) file.create_series<double>(std::string("/observables/") + o + "/value", {});
-  if (m > 0) {
-    file.create_series<int64_t>("/partial_forces/index", {hm});
-    file.create_series<double>("/partial_forces/value", {hm, 3});
+  const std::string out_path = ctx.path(c_.output), ckpt_path = ctx.path(checkpoint_name(c_.output));
+  const std::string print = fingerprint(c_, N, L, m);
+  std::unique_ptr<CheckpointState> resume;
+  if (c_.restart && exists_on_root(ckpt_path, ctx.comm)) {
+    resume = std::make_unique<CheckpointState>(load_checkpoint(ckpt_path, ctx.comm));
+    if (resume->run.fingerprint != print)
+      fail(ckpt_path, ": checkpoint of another run (", resume->run.fingerprint, "); this deck: ", print,
+           " (delete the checkpoint or set restart = false)");
+    if (resume->run.trajectory >= c_.trajectories || resume->step > c_.steps || resume->run.frames < 1)
+      fail(ckpt_path, ": checkpoint position (trajectory ", resume->run.trajectory, ", step ", resume->step,
+           ") lies outside this deck's run");
   }
+  log::info("lj simulate: N = ", N, " (", from_file ? c_.initial_file : c_.lattice, ", box ", L, "), ", c_.trajectories,
+            " trajectories x ", c_.steps, " steps, dt ", c_.params.dt, ", ", frames_per, " frames each, |I| = ", m);
+
   std::vector<double> T0(c_.trajectories);
   const CounterRng trng(c_.seed, 0x70);
   for (long k = 0; k < c_.trajectories; ++k) T0[k] = c_.T_min + (c_.T_max - c_.T_min) * trng.uniform(k, 0);
-  file.write_replicated("/parameters/T0", {static_cast<hsize_t>(c_.trajectories)}, T0.data());
+  Timers local_timers;
+  Timers& timers = ctx.timers ? *ctx.timers : local_timers;
+  DatasetWriter dataset(out_path, ctx, {N, L, m, c_.full_forces}, T0);
+  long k0 = 0;
+  if (resume) {
+    auto scope = timers.scope("copy_previous");
+    dataset.copy_from(out_path, resume->run.frames);
+    k0 = resume->run.trajectory;
+    log::info("lj simulate: resuming from ", ckpt_path, " at trajectory ", k0, ", step ", resume->step, " (",
+              resume->run.frames, " frames copied)");
+  }
 
-  Timers& timers = *ctx.timers;
   Progress progress("lj", c_.trajectories * c_.steps, ctx.progress_interval_s);
-  long frames = 0;
   bool stopped = false;
   auto save = [&](LjSystem& sys, long k) {
     auto scope = timers.scope("save");
@@ -150,36 +183,34 @@ void LjSimulate::run(RunContext& ctx) {
     HostAtoms a = sys.owned_atoms(c_.full_forces ? &f : nullptr);
     for (size_t i = 0; i < a.id.size(); ++i)
       for (int d = 0; d < 3; ++d) a.x[3 * i + d] += a.image[3 * i + d] * L;
-    const io::Dims off{static_cast<hsize_t>(first), 0}, loc{nloc, 3};
-    file.append_frame("/particles/all/position/value", off, loc, to_id_blocks(ctx.comm, N, a.id, a.x, 3).data());
-    file.append_frame("/particles/all/velocity/value", off, loc, to_id_blocks(ctx.comm, N, a.id, a.v, 3).data());
-    if (c_.full_forces)
-      file.append_frame("/particles/all/force/value", off, loc, to_id_blocks(ctx.comm, N, a.id, f, 3).data());
-    const bool root = rank == 0;
-    const io::Dims none{}, one{};
-    const int64_t step = sys.step_count(), traj = k;
-    const double time = step * c_.params.dt;
-    file.append_frame("/particles/all/step", none, one, &step);
-    file.append_frame("/particles/all/trajectory", none, one, &traj);
-    file.append_frame("/particles/all/time", none, one, &time);
-    const double values[] = {o.temperature, o.kinetic, o.potential, o.total, o.total_shifted, o.pressure, o.msd};
-    for (int q = 0; q < 7; ++q) file.append_frame(std::string("/observables/") + obs_names[q] + "/value", none, one, &values[q]);
+    Frame fr;
+    fr.x = to_id_blocks(ctx.comm, N, a.id, a.x, 3);
+    fr.v = to_id_blocks(ctx.comm, N, a.id, a.v, 3);
+    if (c_.full_forces) fr.f = to_id_blocks(ctx.comm, N, a.id, f, 3);
+    fr.step = sys.step_count();
+    fr.trajectory = k;
+    fr.time = fr.step * c_.params.dt;
+    fr.observables = {o.temperature, o.kinetic, o.potential, o.total, o.total_shifted, o.pressure, o.msd};
     if (m > 0) {
-      const std::vector<int64_t> I = random_subset(N, m, c_.seed, 0x9F + static_cast<uint64_t>(k), static_cast<uint32_t>(step));
-      const std::vector<double> F = partial_forces(sys, I);
-      file.append_frame("/partial_forces/index", {0}, {root ? hm : 0}, I.data());
-      file.append_frame("/partial_forces/value", {0, 0}, {root ? hm : 0, 3}, F.data());
+      fr.pf_index = random_subset(N, m, c_.seed, 0x9F + static_cast<uint64_t>(k), static_cast<uint32_t>(fr.step));
+      fr.pf_value = partial_forces(sys, fr.pf_index);
     }
-    ++frames;
+    dataset.append(fr);
   };
-  for (long k = 0; k < c_.trajectories && !stopped; ++k) {
+  for (long k = k0; k < c_.trajectories && !stopped; ++k) {
     LjSystem sys(ctx.comm, {L, L, L}, N, c_.params);
-    HostAtoms a = start;
-    if (c_.initial_velocities == "sampled") assign_velocities(a, N, T0[k], c_.velocity_seed);
-    sys.set_atoms(a);
-    if (k == 0 && !c_.lammps_data_out.empty()) write_lammps_data(ctx.path(c_.lammps_data_out), sys);
-    save(sys, k);
-    for (long s = 1; s <= c_.steps; ++s) {
+    long s0 = 1;
+    if (resume && k == k0) {
+      sys.restore(resume->atoms, resume->step);
+      s0 = resume->step + 1;
+    } else {
+      HostAtoms a = start;
+      if (c_.initial_velocities == "sampled") assign_velocities(a, N, T0[k], c_.velocity_seed);
+      sys.set_atoms(a);
+      if (k == 0 && !c_.lammps_data_out.empty()) write_lammps_data(ctx.path(c_.lammps_data_out), sys);
+      save(sys, k);
+    }
+    for (long s = s0; s <= c_.steps; ++s) {
       {
         auto scope = timers.scope("step");
         sys.step();
@@ -188,9 +219,9 @@ void LjSimulate::run(RunContext& ctx) {
         save(sys, k);
         if (stop_requested_collective(ctx.comm)) {
           stopped = true;
-          save_checkpoint(ctx.path("lj_checkpoint.h5"), sys);
-          log::info("lj simulate: system state of trajectory ", k, " saved to ", ctx.path("lj_checkpoint.h5"));
-          log::info("lj simulate: stop signal at trajectory ", k, ", step ", s, "; ", frames, " frames kept");
+          save_checkpoint(ckpt_path, sys, {k, dataset.frames(), print});
+          log::info("lj simulate: stop signal at trajectory ", k, ", step ", s, "; ", dataset.frames(),
+                    " frames kept; system state saved to ", ckpt_path);
           break;
         }
       }
@@ -198,11 +229,9 @@ void LjSimulate::run(RunContext& ctx) {
     }
   }
   progress.finish();
-  file.set_attr("/", "complete", static_cast<int64_t>(stopped ? 0 : 1));
-  file.set_attr("/", "frames_per_trajectory", static_cast<int64_t>(frames_per));
-  file.set_attr("/particles/all", "n_atoms", static_cast<int64_t>(N));
-  file.commit();
-  log::info("lj simulate: wrote ", frames, " frames to ", ctx.path(c_.output));
+  dataset.finish(!stopped, frames_per);
+  if (!stopped && rank == 0) std::remove(ckpt_path.c_str());
+  log::info("lj simulate: wrote ", dataset.frames(), " frames to ", out_path);
 }
 
 }  // namespace

@@ -112,14 +112,14 @@ TEST_CASE("simulate lj stops cleanly on a stop signal with a restartable checkpo
     auto f = io::H5File::open_read(std::string(dir) + "/lj.h5", MPI_COMM_WORLD);
     CHECK(f.attr_int("/", "complete") == 0);
     CHECK(f.dims("/particles/all/position/value") == io::Dims{2, 410, 3});  // frames at steps 0 and 10
-    const CheckpointState s = load_checkpoint(std::string(dir) + "/lj_checkpoint.h5", MPI_COMM_WORLD);
+    const CheckpointState s = load_checkpoint(std::string(dir) + "/lj.checkpoint.h5", MPI_COMM_WORLD);
     CHECK(s.step == 10);
     CHECK(s.n_atoms == 410);
   }
   MPI_Barrier(MPI_COMM_WORLD);
   if (rank == 0) {
     std::remove((std::string(dir) + "/lj.h5").c_str());
-    std::remove((std::string(dir) + "/lj_checkpoint.h5").c_str());
+    std::remove((std::string(dir) + "/lj.checkpoint.h5").c_str());
     ::rmdir(dir);
   }
 }
