@@ -18,10 +18,13 @@ FlowSpec FlowSpec::from_config(const ConfigTable& t, long in_dim, long keep, lon
   s.noise_sigma = t.get_double("noise_sigma", 1e-3, Range::positive());
   s.blocks = t.get_int("blocks", 20, Range::at_least(1));
   s.hidden = t.get_int("hidden", 64, Range::at_least(1));
-  s.coupling = t.get_string("coupling", "realnvp", {"realnvp"});
+  s.coupling = t.get_string("coupling", "realnvp", {"realnvp", "resflow"});
   s.activation = t.get_string("activation", "relu", {"tanh", "relu", "softplus", "silu", "sigmoid"});
   s.lipschitz = t.get_double("lipschitz", 0.9, Range{0.0, 1.0, true, true});
   if (s.width() < 2) t.fail_at("noise_dims", "a flow needs at least 2 features (input + noise dims)");
+  if (s.coupling == "resflow" && s.width() > long(nn::ResidualFlowBlock<double>::kMaxExactDim))
+    t.fail_at("coupling", "resflow computes the exact log-det and supports at most " +
+                              std::to_string(nn::ResidualFlowBlock<double>::kMaxExactDim) + " features");
   if (keep >= s.width())
     t.fail_at("noise_dims", "the macrostate must keep fewer dims than the flow width " + std::to_string(s.width()));
   return s;
@@ -71,6 +74,11 @@ void MacroFlow<T>::set_noise_keys(const std::vector<uint64_t>& ids, uint32_t ste
 }
 
 template <class T>
+void MacroFlow<T>::project_lipschitz() {
+  for (auto& r : residual_blocks) r->project_lipschitz();
+}
+
+template <class T>
 MacroFlow<T> build_macro_flow(const FlowSpec& spec, uint64_t stream) {
   MacroFlow<T> m;
   m.spec = spec;
@@ -85,15 +93,21 @@ MacroFlow<T> build_macro_flow(const FlowSpec& spec, uint64_t stream) {
   for (long k = 0; k < spec.blocks; ++k) {
     const uint64_t s = stream * 1000 + static_cast<uint64_t>(k) * 4;
     m.flow->add(std::make_shared<nn::InvertibleLinear<T>>(d, seed, s));
-    auto mask = nn::CouplingMask::halves(d, static_cast<int>(k % 2));
-    auto net = nn::make_mlp<T>({mask.n_pass(), hidden, hidden, 2 * mask.n_act()}, spec.activation,
-                               seed * 7919 + s + 1);
-    m.flow->add(std::make_shared<nn::RealNVPCoupling<T>>(mask, net));
+    if (spec.coupling == "resflow") {
+      m.residual_blocks.push_back(std::make_shared<nn::ResidualFlowBlock<T>>(d, hidden, spec.lipschitz, seed, s + 1));
+      m.flow->add(m.residual_blocks.back());
+    } else {
+      auto mask = nn::CouplingMask::halves(d, static_cast<int>(k % 2));
+      auto net = nn::make_mlp<T>({mask.n_pass(), hidden, hidden, 2 * mask.n_act()}, spec.activation,
+                                 seed * 7919 + s + 1);
+      m.flow->add(std::make_shared<nn::RealNVPCoupling<T>>(mask, net));
+    }
     m.norms.push_back(std::make_shared<nn::InvertibleBatchNorm<T>>(d));
     m.flow->add(m.norms.back());
   }
-  m.norms.push_back(std::make_shared<nn::InvertibleBatchNorm<T>>(d));
-  m.flow->add(m.norms.back());
+  // The last block ends with a batch norm: it is the flow's last layer before the split. (A second
+  // batch norm here would make the previous one's shift and scale exactly gradient-free, which Adam
+  // turns into rank-count-dependent round-off steps.)
   m.split = std::make_shared<nn::DimensionSplit<T>>(d, size_t(spec.keep), seed, stream * 1000 + 998);
   m.flow->add(m.split);
   return m;

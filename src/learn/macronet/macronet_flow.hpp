@@ -4,7 +4,8 @@
 //
 //   x (in_dim, B) -> [noisy kernel: append noise_dims dims ~ N(0, noise_sigma^2)]
 //                 -> blocks x [invertible linear (LU) -> coupling -> invertible batch norm]
-//                 -> invertible batch norm -> dimension split keeping `keep` outputs = macrostate
+//                 -> dimension split keeping `keep` outputs = macrostate
+// (so a batch norm is the last layer before the split, the paper's "batch norm at the last layer")
 // coupling = "realnvp" (affine, tanh-bounded log-scale, conditioner MLP width `hidden`, depth 2)
 //          | "resflow" (residual flow block x + g(x), Lipschitz(g) <= lipschitz, see nn/residual_flow.hpp)
 // The flow's log-density term includes the split's log N(z) of the discarded dims and the noisy
@@ -24,6 +25,7 @@
 #include "nn/flow.hpp"
 #include "nn/invertible_batch_norm.hpp"
 #include "nn/noisy_kernel.hpp"
+#include "nn/residual_flow.hpp"
 
 namespace macrodyn::macronet {
 
@@ -53,11 +55,14 @@ struct MacroFlow {
   std::shared_ptr<nn::NoisyKernel<T>> noise;  // null without a noisy kernel
   std::shared_ptr<nn::DimensionSplit<T>> split;
   std::vector<std::shared_ptr<nn::InvertibleBatchNorm<T>>> norms;
+  std::vector<std::shared_ptr<nn::ResidualFlowBlock<T>>> residual_blocks;  // coupling = "resflow"
 
   // Synchronised batch statistics over `comm` (data-parallel training).
   void set_comm(MPI_Comm comm);
   // Noise of the next forward keyed by global sample ids (host vector) and a step counter.
   void set_noise_keys(const std::vector<uint64_t>& ids, uint32_t step);
+  // Enforces Lip(g) <= lipschitz in every residual block (after each optimizer step).
+  void project_lipschitz();
 };
 
 // Builds phi from `spec`; `stream` separates the parameter streams of phi_u and phi_v.

@@ -27,11 +27,29 @@ void MacroNet<T>::backward(const nn::Tensor<T>& dy, nn::Tensor<T>& dx) {
   u_.flow->backward(dy, dx);
 }
 
+namespace {
+
+// The trainable parameters of one side without the shift of its last batch norm: that shift moves
+// every output by the same amount, so it cancels in |phi_u - phi_v|^2 and the NLL gradient is the
+// shift itself (training-mode outputs have batch mean = shift): it stays at its initial 0. As a free
+// parameter its gradient is pure round-off, which Adam would scale up to lr-sized, rank-count-
+// dependent steps; so it is held fixed.
+template <class T>
+std::vector<nn::Parameter<T>> trainable(MacroFlow<T>& phi, const std::string& prefix) {
+  const std::string fixed = std::to_string(phi.flow->size() - 2) + ".beta";
+  std::vector<nn::Parameter<T>> out;
+  for (auto& p : phi.flow->parameters())
+    if (p.name != fixed) out.push_back(p);
+  return nn::prefixed(out, prefix);
+}
+
+}  // namespace
+
 template <class T>
 std::vector<nn::Parameter<T>> MacroNet<T>::parameters() {
-  auto all = nn::prefixed(u_.flow->parameters(), "u.");
+  auto all = trainable(u_, "u.");
   if (!shared_)
-    for (auto& p : nn::prefixed(v_.flow->parameters(), "v.")) all.push_back(p);
+    for (auto& p : trainable(v_, "v.")) all.push_back(p);
   return all;
 }
 
@@ -59,6 +77,12 @@ template <class T>
 void MacroNet<T>::set_comm(MPI_Comm comm) {
   u_.set_comm(comm);
   if (!shared_) v_.set_comm(comm);
+}
+
+template <class T>
+void MacroNet<T>::project_lipschitz() {
+  u_.project_lipschitz();
+  if (!shared_) v_.project_lipschitz();
 }
 
 template <class T>

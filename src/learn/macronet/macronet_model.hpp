@@ -4,7 +4,8 @@
 // invariants such as the oscillator's energy) there is one network.
 //
 // As a Layer (what the data-parallel trainer and model I/O see): parameters "u.<...>" and "v.<...>"
-// (only "u." when shared); forward(x) = phi_u(x), the macrostate of u, backward through phi_u.
+// (only "u." when shared; the shift of each side's last batch norm is held at 0, see the .cpp);
+// forward(x) = phi_u(x), the macrostate of u, backward through phi_u.
 // macrostate_u/v: eval-mode encodings (batch norm with running statistics).
 // sample_u: conditional sampling u = phi_u^-1(beta, z), z ~ N(0, temperature^2) keyed by the global
 //   sample ids sample_offset + b (rank-count independent).
@@ -34,6 +35,7 @@ class MacroNet : public nn::Layer<T> {
   MacroFlow<T>& phi_u() { return u_; }
   MacroFlow<T>& phi_v() { return shared_ ? u_ : v_; }
   void set_comm(MPI_Comm comm);
+  void project_lipschitz();  // residual-flow blocks of both sides
 
   void macrostate_u(const nn::Tensor<T>& u, nn::Tensor<T>& beta) { encode(phi_u(), u, beta); }
   void macrostate_v(const nn::Tensor<T>& v, nn::Tensor<T>& beta) { encode(phi_v(), v, beta); }

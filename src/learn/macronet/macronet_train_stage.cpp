@@ -100,6 +100,7 @@ class MacroNetTrainStage : public Stage {
     PairLossEvaluator<T> loss_fn(net, gamma_);
     nn::Tensor<T> ub, vb;
     nn::BatchLoss loss = [&](const std::vector<int64_t>& ids, double weight) {
+      net.project_lipschitz();  // after the previous optimizer step (identical on every rank)
       gather(U, ids, ub);
       gather(V, ids, vb);
       const std::vector<uint64_t> gids(ids.begin(), ids.end());
@@ -111,6 +112,7 @@ class MacroNetTrainStage : public Stage {
       log::info("macronet train: stopped at step ", result.steps, "; rerun the deck to resume");
       return;
     }
+    net.project_lipschitz();
     log::info("macronet train loss ", result.last_epoch_loss);
 
     ModelFileInfo info;

@@ -1,5 +1,6 @@
 // Stages of the MacroNet method (src/learn/macronet).
 #include "core/stage.hpp"
+#include "learn/macronet/macronet_design_stage.hpp"
 #include "learn/macronet/macronet_evaluate_stage.hpp"
 #include "learn/macronet/macronet_train_stage.hpp"
 
@@ -10,6 +11,8 @@ void register_macronet_stages(StageRegistry& registry) {
                "MacroNet: invertible phi_u, phi_v to one macrostate, loss |phi_u(u)-phi_v(v)|^2 + gamma NLL");
   registry.add("evaluate", "macronet", macronet::make_macronet_evaluate_stage,
                "MacroNet: held-out macrostates, Spearman vs an invariant, R^2 alpha vs beta, conditional samples");
+  registry.add("design", "macronet", macronet::make_macronet_design_stage,
+               "MacroNet: sample parameters from an example's macrostate, simulate, compare macrostates");
 }
 
 }  // namespace macrodyn
