@@ -11,63 +11,77 @@ namespace {
 
 std::vector<size_t> reversed(std::vector<size_t> v) { return std::vector<size_t>(v.rbegin(), v.rend()); }
 
-std::shared_ptr<nn::Sequential<float>> build_encoder(const AutoencoderSpec& s, size_t fixed) {
+template <class T>
+std::shared_ptr<nn::Sequential<T>> build_encoder(const AutoencoderSpec& s, size_t fixed) {
   std::vector<size_t> sizes{s.state_dim};
   sizes.insert(sizes.end(), s.hidden.begin(), s.hidden.end());
   sizes.push_back(s.latent_dim - fixed);
-  return nn::make_mlp<float>(sizes, s.activation, s.seed * 2);
+  return nn::make_mlp<T>(sizes, s.activation, s.seed * 2);
 }
 
-std::shared_ptr<nn::Sequential<float>> build_decoder(const AutoencoderSpec& s) {
+template <class T>
+std::shared_ptr<nn::Sequential<T>> build_decoder(const AutoencoderSpec& s) {
   std::vector<size_t> sizes{s.latent_dim};
   for (size_t h : reversed(s.hidden)) sizes.push_back(h);
   sizes.push_back(s.state_dim);
-  return nn::make_mlp<float>(sizes, s.activation, s.seed * 2 + 1);
+  return nn::make_mlp<T>(sizes, s.activation, s.seed * 2 + 1);
+}
+
+// Column b of a host tensor as doubles (the fixed observables take double states).
+template <class View>
+const double* column(const View& xh, size_t b, std::vector<double>& scratch) {
+  scratch.resize(xh.extent(0));
+  for (size_t k = 0; k < xh.extent(0); ++k) scratch[k] = static_cast<double>(xh(k, b));
+  return scratch.data();
 }
 
 }  // namespace
 
-ClosureAutoencoder::ClosureAutoencoder(const AutoencoderSpec& spec)
+template <class T>
+ClosureAutoencoderT<T>::ClosureAutoencoderT(const AutoencoderSpec& spec)
     : spec_(spec),
       observable_(make_fixed_observable(spec.system, spec.state_dim)),
-      encoder_(spec.latent_dim > observable_->dim() ? build_encoder(spec, observable_->dim()) : nullptr),
-      decoder_(spec.latent_dim > observable_->dim() ? build_decoder(spec) : nullptr),
+      encoder_(spec.latent_dim > observable_->dim() ? build_encoder<T>(spec, observable_->dim()) : nullptr),
+      decoder_(spec.latent_dim > observable_->dim() ? build_decoder<T>(spec) : nullptr),
       bundle_({{"encoder", encoder_}, {"decoder", decoder_}}) {
   if (spec.latent_dim <= observable_->dim())
     fail("closure autoencoder: latent_dim = ", spec.latent_dim, " must exceed the ", observable_->dim(),
          " fixed observables of ", spec.system);
 }
 
-void ClosureAutoencoder::encode(const Tensor& x, Tensor& z) {
+template <class T>
+void ClosureAutoencoderT<T>::encode(const nn::Tensor<T>& x, nn::Tensor<T>& z) {
   const size_t B = x.extent(1), d = latent_dim(), ds = fixed_dim();
   encoder_->forward(x, h_, false);
   nn::ensure_shape(z, "closure_z", d, B);
   auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
   auto hh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), h_);
   auto zh = Kokkos::create_mirror_view(z);
-  std::vector<double> v(ds);
+  std::vector<double> v(ds), xs;
   for (size_t b = 0; b < B; ++b) {
-    observable_->value(&xh(0, b), v.data());
-    for (size_t i = 0; i < ds; ++i) zh(i, b) = static_cast<float>(v[i]);
+    observable_->value(column(xh, b, xs), v.data());
+    for (size_t i = 0; i < ds; ++i) zh(i, b) = static_cast<T>(v[i]);
     for (size_t i = ds; i < d; ++i) zh(i, b) = hh(i - ds, b);
   }
   Kokkos::deep_copy(z, zh);
 }
 
-void ClosureAutoencoder::fill_fixed_rows(const Tensor& x, Tensor& J, size_t B) {
+template <class T>
+void ClosureAutoencoderT<T>::fill_fixed_rows(const nn::Tensor<T>& x, nn::Tensor<T>& J, size_t B) {
   const size_t N = spec_.state_dim, ds = fixed_dim();
   auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
   auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
-  std::vector<double> rows(ds * N);
+  std::vector<double> rows(ds * N), xs;
   for (size_t b = 0; b < B; ++b) {
-    if (b == 0 || !observable_->constant_jacobian()) observable_->jacobian(&xh(0, b), rows.data());
+    if (b == 0 || !observable_->constant_jacobian()) observable_->jacobian(column(xh, b, xs), rows.data());
     for (size_t i = 0; i < ds; ++i)
-      for (size_t k = 0; k < N; ++k) Jh(k, i * B + b) = static_cast<float>(rows[i * N + k]);
+      for (size_t k = 0; k < N; ++k) Jh(k, i * B + b) = static_cast<T>(rows[i * N + k]);
   }
   Kokkos::deep_copy(J, Jh);
 }
 
-void ClosureAutoencoder::jacobian(const Tensor& x, Tensor& J, Tensor* z) {
+template <class T>
+void ClosureAutoencoderT<T>::jacobian(const nn::Tensor<T>& x, nn::Tensor<T>& J, nn::Tensor<T>* z) {
   const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
   nn::input_jacobian(*encoder_, x, jh_);
   nn::ensure_shape(J, "closure_J", N, d * B);
@@ -76,7 +90,8 @@ void ClosureAutoencoder::jacobian(const Tensor& x, Tensor& J, Tensor* z) {
   if (z) encode(x, *z);
 }
 
-AutoencoderLossParts ClosureAutoencoder::batch_loss(const Tensor& x, double global_batch, double lambda_cond) {
+template <class T>
+AutoencoderLossParts ClosureAutoencoderT<T>::batch_loss(const nn::Tensor<T>& x, double global_batch, double lambda_cond) {
   AutoencoderLossParts parts;
   const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
   if (B == 0) return parts;
@@ -86,10 +101,10 @@ AutoencoderLossParts ClosureAutoencoder::batch_loss(const Tensor& x, double glob
   {
     auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
     auto zh = Kokkos::create_mirror_view(z_);
-    std::vector<double> v(ds);
+    std::vector<double> v(ds), xs;
     for (size_t b = 0; b < B; ++b) {
-      observable_->value(&xh(0, b), v.data());
-      for (size_t i = 0; i < ds; ++i) zh(i, b) = static_cast<float>(v[i]);
+      observable_->value(column(xh, b, xs), v.data());
+      for (size_t i = 0; i < ds; ++i) zh(i, b) = static_cast<T>(v[i]);
     }
     Kokkos::deep_copy(Kokkos::subview(z_, std::make_pair(size_t(0), ds), Kokkos::ALL),
                       Kokkos::subview(zh, std::make_pair(size_t(0), ds), Kokkos::ALL));
@@ -109,7 +124,7 @@ AutoencoderLossParts ClosureAutoencoder::batch_loss(const Tensor& x, double glob
     auto g = g_;
     auto gh = gh_;
     const size_t off = ds * B;
-    const float lam = static_cast<float>(lambda_cond);
+    const T lam = static_cast<T>(lambda_cond);
     Kokkos::parallel_for(
         "closure::scale_cond_grad", Kokkos::RangePolicy<nn::ExecSpace>(0, N * (d - ds) * B),
         KOKKOS_LAMBDA(const size_t e) { gh(e % N, e / N) = lam * g(e % N, off + e / N); });
@@ -118,7 +133,8 @@ AutoencoderLossParts ClosureAutoencoder::batch_loss(const Tensor& x, double glob
   return parts;
 }
 
-void ClosureAutoencoder::save(io::H5File& file, const std::string& group) {
+template <class T>
+void ClosureAutoencoderT<T>::save(io::H5File& file, const std::string& group) {
   file.create_group(group);
   file.set_attr(group, "system", spec_.system);
   file.set_attr(group, "state_dim", static_cast<int64_t>(spec_.state_dim));
@@ -136,7 +152,8 @@ void ClosureAutoencoder::save(io::H5File& file, const std::string& group) {
   put("z_mean", norm_.z_mean), put("z_std", norm_.z_std), put("dz_mean", norm_.dz_mean), put("dz_std", norm_.dz_std);
 }
 
-std::unique_ptr<ClosureAutoencoder> ClosureAutoencoder::load(const io::H5File& file, const std::string& group) {
+template <class T>
+std::unique_ptr<ClosureAutoencoderT<T>> ClosureAutoencoderT<T>::load(const io::H5File& file, const std::string& group) {
   if (!file.exists(group + "/encoder")) fail(file.path(), ": no closure autoencoder under ", group);
   AutoencoderSpec s;
   s.system = file.attr_string(group, "system");
@@ -146,7 +163,7 @@ std::unique_ptr<ClosureAutoencoder> ClosureAutoencoder::load(const io::H5File& f
   for (double h : file.attr_doubles(group, "hidden")) s.hidden.push_back(static_cast<size_t>(h));
   s.activation = file.attr_string(group, "activation");
   s.seed = static_cast<uint64_t>(file.attr_int(group, "seed"));
-  auto ae = std::make_unique<ClosureAutoencoder>(s);
+  auto ae = std::make_unique<ClosureAutoencoderT<T>>(s);
   nn::load_model(file, group + "/encoder", *ae->encoder_);
   nn::load_model(file, group + "/decoder", *ae->decoder_);
   auto get = [&](const std::string& name, std::vector<double>& v) {
@@ -156,5 +173,8 @@ std::unique_ptr<ClosureAutoencoder> ClosureAutoencoder::load(const io::H5File& f
   get("dz_mean", ae->norm_.dz_mean), get("dz_std", ae->norm_.dz_std);
   return ae;
 }
+
+template class ClosureAutoencoderT<float>;
+template class ClosureAutoencoderT<double>;
 
 }  // namespace macrodyn::closure

@@ -44,41 +44,49 @@ struct AutoencoderLossParts {
   double condition = 0;       // idem, (kappa - 1)^2 term without lambda_cond
 };
 
-class ClosureAutoencoder {
+template <class T>
+class ClosureAutoencoderT {
+  using TensorT = nn::Tensor<T>;
+
  public:
-  explicit ClosureAutoencoder(const AutoencoderSpec& spec);
+  explicit ClosureAutoencoderT(const AutoencoderSpec& spec);
 
   const AutoencoderSpec& spec() const { return spec_; }
   const FixedObservable& observable() const { return *observable_; }
   size_t latent_dim() const { return spec_.latent_dim; }
   size_t fixed_dim() const { return observable_->dim(); }
-  nn::Sequential<float>& encoder_net() { return *encoder_; }
-  nn::Sequential<float>& decoder_net() { return *decoder_; }
-  ParameterBundle<float>& parameters() { return bundle_; }
+  nn::Sequential<T>& encoder_net() { return *encoder_; }
+  nn::Sequential<T>& decoder_net() { return *decoder_; }
+  ParameterBundle<T>& parameters() { return bundle_; }
   LatentNormalization& normalization() { return norm_; }
   const LatentNormalization& normalization() const { return norm_; }
 
   // z (d, B) = phi(x) for x (N, B).
-  void encode(const Tensor& x, Tensor& z);
+  void encode(const TensorT& x, TensorT& z);
   // Full encoder Jacobian in nn/jacobian.hpp's layout: J (N, d*B), column i*B + b = row i of J_b.
-  void jacobian(const Tensor& x, Tensor& J, Tensor* z = nullptr);
+  void jacobian(const TensorT& x, TensorT& J, TensorT* z = nullptr);
   // Adds the gradient of L_AE (means over global_batch samples) and returns the two terms.
-  AutoencoderLossParts batch_loss(const Tensor& x, double global_batch, double lambda_cond);
+  AutoencoderLossParts batch_loss(const TensorT& x, double global_batch, double lambda_cond);
 
   // HDF5: attributes and datasets under `group` (encoder/decoder via nn::save_model).
   void save(io::H5File& file, const std::string& group);
-  static std::unique_ptr<ClosureAutoencoder> load(const io::H5File& file, const std::string& group);
+  static std::unique_ptr<ClosureAutoencoderT> load(const io::H5File& file, const std::string& group);
 
  private:
   // Columns of the fixed observable's rows in J's layout, for a batch of B samples.
-  void fill_fixed_rows(const Tensor& x, Tensor& J, size_t B);
+  void fill_fixed_rows(const TensorT& x, TensorT& J, size_t B);
 
   AutoencoderSpec spec_;
   std::unique_ptr<FixedObservable> observable_;
-  std::shared_ptr<nn::Sequential<float>> encoder_, decoder_;
-  ParameterBundle<float> bundle_;
+  std::shared_ptr<nn::Sequential<T>> encoder_, decoder_;
+  ParameterBundle<T> bundle_;
   LatentNormalization norm_;
-  Tensor h_, z_, xr_, grad_xr_, grad_z_, grad_h_, jh_, j_, g_, gh_;
+  TensorT h_, z_, xr_, grad_xr_, grad_z_, grad_h_, jh_, j_, g_, gh_;
 };
+
+extern template class ClosureAutoencoderT<float>;
+extern template class ClosureAutoencoderT<double>;
+// The pipeline's networks run in float (as the reference); double is for gradient checks.
+using ClosureAutoencoder = ClosureAutoencoderT<float>;
 
 }  // namespace macrodyn::closure

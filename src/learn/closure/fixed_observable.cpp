@@ -9,7 +9,7 @@ BlockMeans::BlockMeans(size_t state_dim, size_t blocks) : n_(state_dim), blocks_
     fail("block means: state of size ", state_dim, " does not split into ", blocks, " equal blocks");
 }
 
-void BlockMeans::value(const float* x, double* out) const {
+void BlockMeans::value(const double* x, double* out) const {
   const size_t c = n_ / blocks_;
   for (size_t k = 0; k < blocks_; ++k) {
     double s = 0;
@@ -18,7 +18,7 @@ void BlockMeans::value(const float* x, double* out) const {
   }
 }
 
-void BlockMeans::jacobian(const float* /*x*/, double* rows) const {
+void BlockMeans::jacobian(const double* /*x*/, double* rows) const {
   const size_t c = n_ / blocks_;
   for (size_t k = 0; k < blocks_; ++k)
     for (size_t j = 0; j < n_; ++j) rows[k * n_ + j] = (j / c == k) ? 1.0 / static_cast<double>(c) : 0.0;

@@ -20,8 +20,8 @@ class FixedObservable {
   virtual std::string name() const = 0;
   virtual size_t dim() const = 0;
   virtual size_t state_dim() const = 0;
-  virtual void value(const float* x, double* out) const = 0;
-  virtual void jacobian(const float* x, double* rows) const = 0;
+  virtual void value(const double* x, double* out) const = 0;
+  virtual void jacobian(const double* x, double* rows) const = 0;
   // True when jacobian() does not depend on x (then callers may compute it once).
   virtual bool constant_jacobian() const { return false; }
 };
@@ -33,8 +33,8 @@ class BlockMeans : public FixedObservable {
   std::string name() const override { return "block_means"; }
   size_t dim() const override { return blocks_; }
   size_t state_dim() const override { return n_; }
-  void value(const float* x, double* out) const override;
-  void jacobian(const float* x, double* rows) const override;
+  void value(const double* x, double* out) const override;
+  void jacobian(const double* x, double* rows) const override;
   bool constant_jacobian() const override { return true; }
 
  private:

@@ -86,12 +86,9 @@ LatentTargets build_latent_targets(MPI_Comm comm, ClosureAutoencoder& ae, const 
   return t;
 }
 
-namespace {
-
-// Loss of the samples ids (times weight) and, when backprop, its parameter gradient.
-double batch_loss(nn::Layer<float>& model, const LatentTargets& t, const LatentNormalization& norm,
-                  const std::vector<int64_t>& ids, double weight, bool backprop, Tensor& zin, Tensor& gout,
-                  Tensor& dg) {
+double latent_batch_loss(nn::Layer<float>& model, const LatentTargets& t, const LatentNormalization& norm,
+                         const std::vector<int64_t>& ids, double weight, bool backprop, LatentBatchBuffers& buf) {
+  Tensor &zin = buf.z, &gout = buf.g, &dg = buf.dg;
   const size_t d = t.d, B = ids.size();
   if (B == 0) return 0.0;
   nn::ensure_shape(zin, "latent_z", d, B);
@@ -117,17 +114,15 @@ double batch_loss(nn::Layer<float>& model, const LatentTargets& t, const LatentN
   return total;
 }
 
-}  // namespace
-
 double latent_loss_value(nn::Layer<float>& model, const LatentTargets& t, const LatentNormalization& norm) {
-  Tensor zin, gout, dg;
+  LatentBatchBuffers buf;
   std::vector<int64_t> ids;
   double total = 0;
   const size_t chunk = 4096;
   for (size_t s0 = 0; s0 < t.size(); s0 += chunk) {
     ids.clear();
     for (size_t s = s0; s < std::min(t.size(), s0 + chunk); ++s) ids.push_back(static_cast<int64_t>(s));
-    total += batch_loss(model, t, norm, ids, 1.0 / static_cast<double>(t.size()), false, zin, gout, dg);
+    total += latent_batch_loss(model, t, norm, ids, 1.0 / static_cast<double>(t.size()), false, buf);
   }
   return total;
 }
@@ -156,9 +151,9 @@ LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const 
     trainer.load_checkpoint(o.checkpoint);
     log::info("closure latent: resumed from ", o.checkpoint, " at epoch ", trainer.epoch());
   }
-  Tensor zin, gout, dg;
+  LatentBatchBuffers buf;
   const nn::BatchLoss loss = [&](const std::vector<int64_t>& ids, double weight) {
-    return batch_loss(model, t, norm, ids, weight, true, zin, gout, dg);
+    return latent_batch_loss(model, t, norm, ids, weight, true, buf);
   };
   const int64_t nb = trainer.batches_per_epoch();
   std::optional<Timers::Scope> scope;

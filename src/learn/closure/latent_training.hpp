@@ -44,6 +44,14 @@ LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const 
                                   const LatentNormalization& norm, const LatentTrainingOptions& options,
                                   Timers* timers = nullptr);
 
+struct LatentBatchBuffers {
+  Tensor z, g, dg;
+};
+// weight * sum over the samples ids of their loss at g_phys = model(z) * dz_std + dz_mean; when
+// backprop, ADDS the matching parameter gradient.
+double latent_batch_loss(nn::Layer<float>& model, const LatentTargets& targets, const LatentNormalization& norm,
+                         const std::vector<int64_t>& ids, double weight, bool backprop, LatentBatchBuffers& buffers);
+
 // Mean loss of a model over all targets (no gradient).
 double latent_loss_value(nn::Layer<float>& model, const LatentTargets& targets, const LatentNormalization& norm);
 

@@ -1,0 +1,156 @@
+// The latent losses as precomputed quadratic forms (latent_targets.hpp): each equals its definition
+// evaluated directly (J^+ through the PETSc-backed linalg::JacobianPseudoInverse), its gradient in g
+// matches finite differences, E over I of L_x,p equals L_x (seed eq. 13) for both draws of I, and the
+// gradient through a latent model's parameters matches finite differences.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "core/random_subset.hpp"
+#include "core/rng.hpp"
+#include "learn/closure/latent_models.hpp"
+#include "learn/closure/latent_targets.hpp"
+#include "learn/closure/latent_training.hpp"
+#include "linalg/jacobian_pseudo_inverse.hpp"
+#include "nn/gradient_check.hpp"
+
+using namespace macrodyn;
+using namespace macrodyn::closure;
+
+namespace {
+
+struct Sample {
+  size_t d = 4, N = 30;
+  std::vector<double> J, f, g;
+  std::vector<float> z;
+};
+
+Sample random_sample(uint64_t seed) {
+  Sample s;
+  const CounterRng rng(seed, 11);
+  s.J.resize(s.d * s.N), s.f.resize(s.N), s.g.resize(s.d), s.z.resize(s.d);
+  for (size_t e = 0; e < s.J.size(); ++e) s.J[e] = rng.uniform(e, 0) - 0.5;
+  for (size_t k = 0; k < s.N; ++k) s.f[k] = rng.uniform(k, 1) - 0.5;
+  for (size_t i = 0; i < s.d; ++i) s.g[i] = 3 * (rng.uniform(i, 2) - 0.5), s.z[i] = float(rng.uniform(i, 3));
+  return s;
+}
+
+// |f_I - (J^+ g)_I|^2 / |I| directly, J^+ g from the PETSc pseudo-inverse on one rank.
+double direct_loss(const Sample& s, const std::vector<int64_t>& idx) {
+  linalg::JacobianPseudoInverse pinv(MPI_COMM_SELF, static_cast<int>(s.d), static_cast<long>(s.N));
+  pinv.set_local_block(s.J.data());
+  std::vector<double> y(s.N);
+  pinv.apply(s.g.data(), y.data());
+  double e = 0;
+  for (int64_t k : idx) e += std::pow(s.f[k] - y[k], 2);
+  return e / static_cast<double>(idx.size());
+}
+
+std::vector<int64_t> all_coordinates(size_t N) {
+  std::vector<int64_t> v(N);
+  for (size_t k = 0; k < N; ++k) v[k] = static_cast<int64_t>(k);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("latent quadratic forms equal the losses' definitions", "[closure]") {
+  const Sample s = random_sample(1);
+  LatentTargets lz, lx, lxp;
+  lz.d = lx.d = lxp.d = s.d;
+  add_sample(lz, LatentLoss::Lz, s.z.data(), s.J.data(), s.N, s.f.data());
+  add_sample(lx, LatentLoss::Lx, s.z.data(), s.J.data(), s.N, s.f.data());
+  const std::vector<int64_t> idx{3, 7, 7, 21, 29, 0};  // a repeat, as draws with replacement give
+  std::vector<double> fI;
+  for (int64_t k : idx) fI.push_back(s.f[k]);
+  add_sample(lxp, LatentLoss::Lxp, s.z.data(), s.J.data(), s.N, fI.data(), idx.data(), idx.size());
+
+  double lz_direct = 0;
+  for (size_t i = 0; i < s.d; ++i) {
+    double jf = 0;
+    for (size_t k = 0; k < s.N; ++k) jf += s.J[i * s.N + k] * s.f[k];
+    lz_direct += std::pow(jf - s.g[i], 2) / static_cast<double>(s.d);
+  }
+  CHECK(lz.loss(0, s.g.data()) == Approx(lz_direct).epsilon(1e-12));
+  CHECK(lx.loss(0, s.g.data()) == Approx(direct_loss(s, all_coordinates(s.N))).epsilon(1e-10));
+  CHECK(lxp.loss(0, s.g.data()) == Approx(direct_loss(s, idx)).epsilon(1e-10));
+  CHECK(lx.z == s.z);
+
+  // Gradients in g by central differences.
+  for (const LatentTargets* t : {&lz, &lx, &lxp}) {
+    std::vector<double> grad(s.d), g = s.g;
+    t->loss(0, g.data(), grad.data());
+    for (size_t i = 0; i < s.d; ++i) {
+      const double h = 1e-6, g0 = g[i];
+      g[i] = g0 + h;
+      const double fp = t->loss(0, g.data());
+      g[i] = g0 - h;
+      const double fm = t->loss(0, g.data());
+      g[i] = g0;
+      CHECK(grad[i] == Approx((fp - fm) / (2 * h)).epsilon(1e-6).margin(1e-9));
+    }
+  }
+}
+
+TEST_CASE("E over I of L_x,p equals L_x (exact and with-replacement draws)", "[closure]") {
+  const Sample s = random_sample(2);
+  LatentTargets lx;
+  lx.d = s.d;
+  add_sample(lx, LatentLoss::Lx, s.z.data(), s.J.data(), s.N, s.f.data());
+  const double target = lx.loss(0, s.g.data());
+  for (bool replacement : {false, true}) {
+    const size_t m = 6, draws = 20000;
+    const CounterRng rng(5, 77);
+    double sum = 0, sum2 = 0;
+    for (size_t r = 0; r < draws; ++r) {
+      std::vector<int64_t> idx;
+      if (replacement)
+        for (size_t q = 0; q < m; ++q) idx.push_back(static_cast<int64_t>(rng.below(s.N, q, static_cast<uint32_t>(r))));
+      else
+        idx = random_subset(static_cast<int64_t>(s.N), static_cast<int64_t>(m), 5, 78, static_cast<uint32_t>(r));
+      std::vector<double> fI;
+      for (int64_t k : idx) fI.push_back(s.f[k]);
+      LatentTargets t;
+      t.d = s.d;
+      add_sample(t, LatentLoss::Lxp, s.z.data(), s.J.data(), s.N, fI.data(), idx.data(), m);
+      const double l = t.loss(0, s.g.data());
+      sum += l, sum2 += l * l;
+    }
+    const double mean = sum / draws, sem = std::sqrt((sum2 / draws - mean * mean) / draws);
+    INFO("replacement " << replacement << " mean " << mean << " +- " << sem << " vs L_x " << target);
+    CHECK(std::abs(mean - target) < 4 * sem);
+    CHECK(sem < 0.05 * target);  // the check has power
+  }
+}
+
+TEST_CASE("latent model gradient through the quadratic forms matches finite differences", "[closure]") {
+  LatentTargets t;
+  t.d = 4;
+  for (uint64_t k = 0; k < 5; ++k) {
+    const Sample s = random_sample(10 + k);
+    const std::vector<int64_t> idx{1, 4, 9, 16, 25};
+    std::vector<double> fI;
+    for (int64_t i : idx) fI.push_back(s.f[i]);
+    add_sample(t, LatentLoss::Lxp, s.z.data(), s.J.data(), s.N, fI.data(), idx.data(), idx.size());
+  }
+  LatentNormalization norm;
+  norm.z_mean = {0, 0, 0, 0}, norm.z_std = {1, 1, 1, 1};
+  norm.dz_mean = {0.1, -0.2, 0.0, 0.3}, norm.dz_std = {0.5, 2.0, 1.0, 1.5};
+  LatentModelSpec spec;
+  spec.dim = 4;
+  spec.hidden = {8, 8};
+  auto model = make_latent_model(spec);
+  const std::vector<int64_t> ids{0, 1, 2, 3, 4};
+  LatentBatchBuffers buf;
+  for (auto& p : model->parameters()) Kokkos::deep_copy(p.grad, 0.0f);
+  latent_batch_loss(*model, t, norm, ids, 0.2, true, buf);
+  std::vector<std::vector<double>> grads;
+  for (auto& p : model->parameters()) grads.push_back(nn::gradcheck::to_vector(p.grad));
+  auto objective = [&]() { return latent_batch_loss(*model, t, norm, ids, 0.2, false, buf); };
+  size_t k = 0;
+  for (auto& p : model->parameters()) {
+    const auto fd = nn::gradcheck::fd_gradient<float>(objective, p.value, 1e-2);
+    INFO("parameter " << p.name);
+    CHECK(nn::gradcheck::relative_error(grads[k++], fd) < 2e-2);  // float network: h = 1e-2
+  }
+}
