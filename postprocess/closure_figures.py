@@ -45,7 +45,8 @@ def save(fig, path, rows, header):
     with open(csv + ".tmp", "w") as f:
         f.write(",".join(header) + "\n")
         for row in rows:
-            f.write(",".join(x if isinstance(x, str) else cr.fmt(x) for x in row) + "\n")
+            # strings lose their commas (L_x,p -> L_xp) so that every row has the header's columns
+            f.write(",".join(x.replace(",", "") if isinstance(x, str) else cr.fmt(x) for x in row) + "\n")
     os.replace(csv + ".tmp", csv)
     print("wrote", path, "and", csv)
 

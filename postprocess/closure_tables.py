@@ -30,7 +30,7 @@ def write_csv(path, header, rows):
     with open(path + ".tmp", "w") as f:
         f.write(",".join(header) + "\n")
         for row in rows:
-            f.write(",".join(cr.fmt(x) if not isinstance(x, str) else x for x in row) + "\n")
+            f.write(",".join(cr.fmt(x) if not isinstance(x, str) else x.replace(",", "") for x in row) + "\n")
     os.replace(path + ".tmp", path)
     print("wrote", path, "(%d rows)" % len(rows))
 
