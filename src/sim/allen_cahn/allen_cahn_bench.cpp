@@ -11,6 +11,10 @@
 //   in_cache_updates_per_s_per_rank, bytes_per_update, roofline_fraction = rate per rank / min(both
 //   bounds), and one_step_roofline_fraction = rate per rank / (bandwidth / 16 B), the bound of any
 //   scheme that streams the field once per step.
+// bench allen_cahn_rk4: RK4 steps (integrator = "rk4", dt = 0.1 h^2, four stage kernels and halo
+//   exchanges per step) against blocked Euler steps at dt_max on the same --n 200 grid, --steps 2000
+//   each, in one run. Prints rk4_steps_per_s, rk4_stage_updates_per_s_per_rank, euler_blocked_steps_per_s,
+//   the seconds each needs to reach --t_final 0.1 (the closure data's 40,000 RK4 steps) and their ratio.
 // bench partial_forces: the partial-force calculator of [Partial observations] §3 (S samples I, then computes f_I)
 //   for |I| = --count 1600 cells on grids of side 200 and 4096 (--sides), --repeats 200 index sets.
 //   Each repeat draws I (random_subset) and evaluates f_I (AllenCahnGrid::partial_forces: select owned
@@ -117,6 +121,55 @@ class AllenCahnBench : public Stage {
   TimeBlocking blocking_;
 };
 
+// RK4 (integrator = "rk4") against blocked Euler on the same grid, both timed in this run.
+class AllenCahnRk4Bench : public Stage {
+ public:
+  explicit AllenCahnRk4Bench(const ConfigTable& t)
+      : n_(t.get_int("n", 200, Range::at_least(8))),
+        steps_(t.get_int("steps", 2000, Range::at_least(1))),
+        t_final_(t.get_double("t_final", 0.1, Range::positive())),
+        blocking_(parse_blocking(t)) {}
+
+  void run(RunContext& ctx) override {
+    const int P = comm_size(ctx.comm);
+    const Model model = Model::make(n_, Model::eps_from_interface(10.0, 1.0 / 200));
+    const double dt_rk4 = 0.1 * model.h * model.h, dt_euler = model.dt_max();
+    AllenCahnGrid rk4(ctx.comm, model, {0, 0}, {1, blocking_.strip_cols});
+    AllenCahnGrid euler(ctx.comm, model, {0, 0}, blocking_);
+    rk4.set_torus(0.35, 0.12);
+    euler.set_torus(0.35, 0.12);
+    auto timed = [&](auto&& advance) {
+      advance(16);  // warm-up
+      Kokkos::fence();
+      MPI_Barrier(ctx.comm);
+      const auto t0 = std::chrono::steady_clock::now();
+      advance(steps_);
+      Kokkos::fence();
+      MPI_Barrier(ctx.comm);
+      return static_cast<double>(steps_) / seconds_since(t0);
+    };
+    const double rk4_rate = timed([&](long s) { rk4.advance_rk4(dt_rk4, s); });
+    const double euler_rate = timed([&](long s) { euler.advance(dt_euler, s); });
+    // Time to simulate [0, t_final]: RK4 at 0.1 h^2 against Euler at its stability bound.
+    const double rk4_s = std::ceil(t_final_ / dt_rk4) / rk4_rate, euler_s = std::ceil(t_final_ / dt_euler) / euler_rate;
+    log::info("allen_cahn_rk4 bench: ", n_, "^2 cells, ", P, " rank", P == 1 ? "" : "s", ", ", steps_,
+              " steps each: RK4 (dt = 0.1 h^2 = ", dt_rk4, ") ", rk4_rate, " steps/s, blocked Euler (dt = ", dt_euler,
+              ", blocks of ", euler.ghost(), ") ", euler_rate, " steps/s");
+    const double cells = static_cast<double>(n_) * n_;
+    print_bench("allen_cahn_rk4", "rk4_steps_per_s", rk4_rate, "1/s");
+    print_bench("allen_cahn_rk4", "rk4_stage_updates_per_s_per_rank", 4.0 * cells * rk4_rate / P, "1/s");
+    print_bench("allen_cahn_rk4", "euler_blocked_steps_per_s", euler_rate, "1/s");
+    print_bench("allen_cahn_rk4", cat("rk4_seconds_to_t", t_final_), rk4_s, "s");
+    print_bench("allen_cahn_rk4", cat("euler_blocked_seconds_to_t", t_final_), euler_s, "s");
+    print_bench("allen_cahn_rk4", "rk4_over_euler_time_to_solution", rk4_s / euler_s, "1");
+  }
+
+ private:
+  long n_, steps_;
+  double t_final_;
+  TimeBlocking blocking_;
+};
+
 class PartialForcesBench : public Stage {
  public:
   explicit PartialForcesBench(const ConfigTable& t)
@@ -162,6 +215,9 @@ class PartialForcesBench : public Stage {
 
 std::unique_ptr<Stage> make_allen_cahn_bench(const ConfigTable& table) {
   return std::make_unique<AllenCahnBench>(table);
+}
+std::unique_ptr<Stage> make_allen_cahn_rk4_bench(const ConfigTable& table) {
+  return std::make_unique<AllenCahnRk4Bench>(table);
 }
 std::unique_ptr<Stage> make_partial_forces_bench(const ConfigTable& table) {
   return std::make_unique<PartialForcesBench>(table);
