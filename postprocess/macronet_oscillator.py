@@ -55,7 +55,8 @@ def fig_c(e, path):
     fig, ax = plt.subplots(figsize=(4.5, 4))
     if "grid_macrostate" in e:
         a = e["grid_axis"]
-        m = ax.pcolormesh(a, a, e["grid_macrostate"], shading="auto", cmap="viridis")
+        lo, hi = np.percentile(e["alpha"][:, 0], [0.5, 99.5])  # the field extrapolates outside the data
+        m = ax.pcolormesh(a, a, e["grid_macrostate"], shading="auto", cmap="viridis", vmin=lo, vmax=hi)
         fig.colorbar(m, ax=ax, label="macrostate")
     colors = plt.cm.autumn(np.linspace(0, 1, len(e["targets"])))
     th = np.linspace(0, 2 * np.pi, 200)
