@@ -26,7 +26,8 @@ void BlockMeans::jacobian(const double* /*x*/, double* rows) const {
 
 std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim) {
   if (system == "predator_prey") return std::make_unique<BlockMeans>(state_dim, 2);
-  fail("closure: no fixed observable is defined for system '", system, "' (known: predator_prey)");
+  if (system == "state_mean") return std::make_unique<BlockMeans>(state_dim, 1);
+  fail("closure: no fixed observable is defined for system '", system, "' (known: predator_prey, state_mean)");
 }
 
 }  // namespace macrodyn::closure

@@ -41,7 +41,8 @@ class BlockMeans : public FixedObservable {
   size_t n_, blocks_;
 };
 
-// The observable of a simulated system ("predator_prey" -> means of u and v) for states of size N.
+// The observable of a simulated system ("predator_prey" -> means of u and v; "state_mean" -> the
+// mean of all coordinates, used by benchmarks) for states of size N.
 std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim);
 
 }  // namespace macrodyn::closure

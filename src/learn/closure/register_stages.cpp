@@ -1,3 +1,4 @@
+#include "learn/closure/closure_bench.hpp"
 #include "learn/closure/closure_evaluate_stage.hpp"
 #include "learn/closure/closure_train_stage.hpp"
 
@@ -9,6 +10,9 @@ void register_closure_stages(StageRegistry& registry) {
                "(L_z, L_x, L_x,p)");
   registry.add("evaluate", "closure", closure::make_closure_evaluate_stage,
                "closure: RK4 rollouts of latent models vs encoded test trajectories, mean relative error");
+  registry.add("bench", "closure", closure::make_closure_bench,
+               "closure training steps: autoencoder with condition-number loss (N = 100, 40000), L_x,p latent step "
+               "(--steps 20 --latent_state_dims [1000, 1000000])");
 }
 
 }  // namespace macrodyn
