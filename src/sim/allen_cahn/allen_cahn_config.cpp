@@ -62,6 +62,7 @@ SimulateConfig SimulateConfig::parse(const ConfigTable& t) {
                        ? PartialDraw::Distinct
                        : PartialDraw::WithReplacement;
   c.save_forces = t.get_bool("save_forces", false);
+  c.float_fields = t.get_string("field_precision", "double", {"double", "float"}) == "float";
   c.output = t.get_string("output", "allen_cahn.h5");
   if (c.output.empty()) t.fail_at("output", "must not be empty");
   c.xdmf_trajectories = t.get_int("xdmf_trajectories", 4, Range::at_least(0));

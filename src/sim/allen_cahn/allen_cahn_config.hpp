@@ -27,6 +27,8 @@
 //                            "with_replacement": |I| independent uniform cells, repeats possible (the
 //                            paper's reference implementation); drawn once per snapshot either way
 //   save_forces = false      also store the full force f(v) of every snapshot
+//   field_precision = "double"  storage type of /states and /forces: "double", or "float" (half the disk,
+//                            as the reference data; no XDMF companion then). Everything else stays double.
 //   output = "allen_cahn.h5" dataset file in the run directory (+ .xdmf companion)
 //   xdmf_trajectories = 4    trajectories listed in the XDMF file (0: no XDMF)
 //   checkpoint_every = 0     steps between periodic checkpoints (0: only when a stop signal arrives)
@@ -65,6 +67,7 @@ struct SimulateConfig {
   long partial_count = 0;  // |I|
   PartialDraw partial_draw = PartialDraw::Distinct;
   bool save_forces = false;
+  bool float_fields = false;  // field_precision = "float"
   std::string output = "allen_cahn.h5";
   long xdmf_trajectories = 4;
   long checkpoint_every = 0;

@@ -74,8 +74,14 @@ DatasetWriter::DatasetWriter(const std::string& path, const RunContext& ctx, con
   const hsize_t T = c.snapshots, n = c.model.n, m = c.partial_count;
   // Chunks of whole rows, about 1 MiB, one snapshot deep.
   const hsize_t rows = std::max<hsize_t>(1, std::min<hsize_t>(n, (1u << 17) / n));
-  file_.create_series<double>("/states", {T, n, n}, {1, rows, n});
-  if (c.save_forces) file_.create_series<double>("/forces", {T, n, n}, {1, rows, n});
+  if (c.float_fields) {
+    file_.create_series<float>("/states", {T, n, n}, {1, rows, n});
+    if (c.save_forces) file_.create_series<float>("/forces", {T, n, n}, {1, rows, n});
+  } else {
+    file_.create_series<double>("/states", {T, n, n}, {1, rows, n});
+    if (c.save_forces) file_.create_series<double>("/forces", {T, n, n}, {1, rows, n});
+  }
+  file_.set_attr("/", "field_precision", std::string(c.float_fields ? "float" : "double"));
   file_.create_series<double>("/parameters", {2});
   file_.create_series<double>("/free_energy", {T});
   file_.create_series<int64_t>("/partial_forces/indices", {T, m});
@@ -110,8 +116,13 @@ void DatasetWriter::append(const TrajectoryBuffer& b, double r1, double r2) {
   const hsize_t T = c_.snapshots, m = c_.partial_count;
   const Dims offset{0, static_cast<hsize_t>(grid_.y0()), static_cast<hsize_t>(grid_.x0())};
   const Dims local{T, static_cast<hsize_t>(grid_.ny()), static_cast<hsize_t>(grid_.nx())};
-  file_.append_frame("/states", offset, local, b.states.data());
-  if (c_.save_forces) file_.append_frame("/forces", offset, local, b.forces.data());
+  auto append_field = [&](const char* name, const std::vector<double>& values) {
+    if (!c_.float_fields) return file_.append_frame(name, offset, local, values.data());
+    const std::vector<float> narrow(values.begin(), values.end());
+    file_.append_frame(name, offset, local, narrow.data());
+  };
+  append_field("/states", b.states);
+  if (c_.save_forces) append_field("/forces", b.forces);
   // Replicated per-trajectory data: rank 0 writes it.
   const bool root = comm_rank(file_.comm()) == 0;
   const double params[2] = {r1, r2};
@@ -159,7 +170,8 @@ void DatasetWriter::finish(bool complete) {
   file_.set_attr("/", "complete", static_cast<int64_t>(complete ? 1 : 0));
   const std::string path = file_.path();
   file_.commit();
-  if (comm_rank(file_.comm()) != 0 || c_.xdmf_trajectories == 0) return;
+  // (The XDMF writer describes 8-byte fields: no companion for float fields.)
+  if (comm_rank(file_.comm()) != 0 || c_.xdmf_trajectories == 0 || c_.float_fields) return;
   const hsize_t T = c_.snapshots, n = c_.model.n, K = written_;
   io::XdmfGrid2D grid{c_.model.n, c_.model.n, 0.0, 0.0, c_.model.h, c_.model.h};
   std::vector<io::XdmfAttribute> attributes{{"v", "/states", {K, T, n, n}, {}}};

@@ -5,6 +5,7 @@
 // Layout (K trajectories, T snapshots, n x n grid, m = |I| partial forces per snapshot):
 //   /states                 (K, T, n, n)  v[traj, time, y, x], y = row (cell centre (y+1/2)h)
 //   /forces                 (K, T, n, n)  f(v) = dv/dt          (only with save_forces)
+//                                         (states and forces are float with field_precision = "float")
 //   /times                  (T)
 //   /parameters             (K, 2)        (r1, r2) of each trajectory
 //   /free_energy            (K, T)        discrete E(v) (allen_cahn_model.hpp)
@@ -17,8 +18,8 @@
 //                                         forces, free_energy, partial-force values) and index -1, so a
 //                                         reader that ignores S_k fails loudly instead of training on them.
 //   root attributes: system, n, h, eps, dt, steps, save_every, partial_fraction, partial_draw, seed,
-//   integrator, stop_energy, trajectory_offset, trajectories (requested K), trajectories_complete,
-//   complete (0/1), provenance.
+//   integrator, stop_energy, field_precision, trajectory_offset, trajectories (requested K),
+//   trajectories_complete, complete (0/1), provenance.
 // Trajectories are appended as they finish (extendable first axis), each rank writing the hyperslab
 // of its own block. A run stopped by a signal commits the file with the finished trajectories and
 // complete = 0; the restarted run copies them into its new file and goes on.

@@ -144,3 +144,17 @@ TEST_CASE("with_replacement partial forces equal the full force at the drawn cel
     }
   REQUIRE(repeated);  // 58 draws out of 576 cells repeat with probability ~ 95% per snapshot
 }
+
+TEST_CASE("field_precision = float stores the fields rounded to float, the rest unchanged", "[allen_cahn][closure_data]") {
+  auto d = io::H5File::open_read(run_stage(config("")), MPI_COMM_WORLD);
+  auto f = io::H5File::open_read(run_stage(config("field_precision = \"float\"\n")), MPI_COMM_WORLD);
+  REQUIRE(f.attr_string("/", "field_precision") == "float");
+  for (const char* name : {"/states", "/forces"}) {
+    const auto wide = d.read_all<double>(name);
+    const auto narrow = f.read_all<float>(name);
+    REQUIRE(wide.size() == narrow.size());
+    for (size_t i = 0; i < wide.size(); ++i) REQUIRE(narrow[i] == static_cast<float>(wide[i]));
+  }
+  REQUIRE(d.read_all<double>("/free_energy") == f.read_all<double>("/free_energy"));
+  REQUIRE(d.read_all<double>("/partial_forces/values") == f.read_all<double>("/partial_forces/values"));
+}
