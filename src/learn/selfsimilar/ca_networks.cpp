@@ -1,5 +1,6 @@
 #include "learn/selfsimilar/ca_networks.hpp"
 
+#include "learn/selfsimilar/straight_through_binarize.hpp"
 #include "learn/selfsimilar/two_class_softmax.hpp"
 #include "nn/activations.hpp"
 #include "nn/conv.hpp"
@@ -33,11 +34,12 @@ std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics(int width, uint64_t se
 }
 
 template <class T>
-std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer(int group, int width, uint64_t seed) {
+std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer(int group, int width, uint64_t seed, bool binary) {
   if (group < 1 || width % group != 0) fail("coarse-grainer: width ", width, " is not a multiple of group size ", group);
   auto p = std::make_shared<nn::Sequential<T>>();
   p->add(std::make_shared<nn::Conv<T>>(nn::conv_options(2, 1, 1, {group, width}, {group}, {group}), seed, 2));
   p->add(std::make_shared<nn::Activation<T>>(nn::ActivationKind::Sigmoid, static_cast<size_t>(width / group)));
+  if (binary) p->add(std::make_shared<StraightThroughBinarize<T>>(static_cast<size_t>(width / group)));
   return p;
 }
 
@@ -65,7 +67,7 @@ void copy_parameters(nn::Layer<T>& from, nn::Layer<T>& to) {
 #define MACRODYN_CA_NETWORKS(T)                                                               \
   template std::shared_ptr<nn::Sequential<T>> make_ca_dynamics<T>(int, uint64_t);            \
   template std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics<T>(int, uint64_t);      \
-  template std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer<T>(int, int, uint64_t); \
+  template std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer<T>(int, int, uint64_t, bool); \
   template std::shared_ptr<nn::Sequential<T>> make_ca_decoder<T>(int, int, uint64_t);        \
   template void copy_parameters<T>(nn::Layer<T>&, nn::Layer<T>&);
 MACRODYN_CA_NETWORKS(double)

@@ -10,7 +10,8 @@
 //                                        TwoClassProbability: y_{t+1}(i) = softmax(z)_1 in [0, 1].
 //   Conv weights do not depend on the width, so copy_parameters() moves f between widths.
 // Coarse-graining learner P: a space-time block of N rows x W sites (features t * W + x) ->
-//   Conv2d(1 -> 1, kernel = stride = (N, N)) -> sigmoid: one macro row of M values in (0, 1).
+//   Conv2d(1 -> 1, kernel = stride = (N, N)) -> sigmoid: one macro row of M values in (0, 1),
+//   then (binary = true) StraightThroughBinarize: macro cells in {0, 1}.
 // Decoder P': macro row -> Conv1d(1 -> N*N, kernel 1) -> sigmoid: channel c = dt * N + ds of macro
 //   site j reconstructs the micro cell (row dt, site j * N + ds) of the next block.
 #include <memory>
@@ -24,7 +25,7 @@ std::shared_ptr<nn::Sequential<T>> make_ca_dynamics(int width, uint64_t seed);
 template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics(int width, uint64_t seed);
 template <class T>
-std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer(int group, int width, uint64_t seed);
+std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer(int group, int width, uint64_t seed, bool binary);
 template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_decoder(int group, int macro_width, uint64_t seed);
 

@@ -30,6 +30,10 @@ struct CaTrainConfig {
   std::vector<long long> group_sizes = {2, 3, 4};
   double holdout = 0.1;
   bool self_similar = true;
+  bool binary_macrostates = true;  // coarse-grainer ends with StraightThroughBinarize
+  long dynamics_restarts = 3;          // stage 1 is repeated while its last loss > dynamics_restart_loss
+  double dynamics_restart_loss = 1e-2;
+  long coarse_restarts = 4;            // stage 2 runs from this many initialisations; lowest loss kept
   CaTrainOptions dynamics;  // stage 1
   CaTrainOptions coarse;    // stage 2
 };

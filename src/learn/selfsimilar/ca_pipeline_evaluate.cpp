@@ -58,11 +58,12 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
   const CaDataset dataset(ctx.path(config.data), ctx.comm);
   const auto models = io::H5File::open_read(ctx.path(config.models), ctx.comm);
   const double holdout = models.attr_double("/", "holdout");
+  const bool binary = models.attr_int("/", "binary_macrostates") != 0;
   std::vector<int> rules, groups;
   for (const double r : models.attr_doubles("/", "rules")) rules.push_back(static_cast<int>(r));
   for (const double g : models.attr_doubles("/", "group_sizes")) groups.push_back(static_cast<int>(g));
 
-  std::vector<double> rule_col, accuracy, truth, table_rule, table_group, consistency, binary, reconstruction;
+  std::vector<double> rule_col, accuracy, truth, table_rule, table_group, consistency, binary_consistency, reconstruction;
   auto out = io::H5File::create(ctx.path(config.file), ctx.comm);
   io::write_provenance(out, ctx);
   out.set_attr("/", "system", std::string("cellular_automata"));
@@ -85,7 +86,7 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
     for (const int N : groups) {
       const int M = W / N;
       const std::string ng = rg + "/N" + std::to_string(N);
-      auto P = make_ca_coarse_grainer<double>(N, W, 0);
+      auto P = make_ca_coarse_grainer<double>(N, W, 0, binary);
       auto F = make_ca_macro_dynamics<double>(M, 0);
       auto D = make_ca_decoder<double>(N, M, 0);
       nn::load_model(models, ng + "/coarse_grainer", *P);
@@ -96,7 +97,7 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
       table_rule.push_back(rule);
       table_group.push_back(N);
       consistency.push_back(m.consistency);
-      binary.push_back(m.binary_consistency);
+      binary_consistency.push_back(m.binary_consistency);
       reconstruction.push_back(m.reconstruction);
       char line[160];
       std::snprintf(line, sizeof line, "selfsimilar ca rule%d N%d consistency %.6g", rule, N, m.consistency);
@@ -115,7 +116,7 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
   put("/table_rule", table_rule);
   put("/table_group", table_group);
   put("/consistency", consistency);
-  put("/binary_consistency", binary);
+  put("/binary_consistency", binary_consistency);
   put("/reconstruction", reconstruction);
   out.commit();
 }

@@ -27,7 +27,7 @@ std::shared_ptr<nn::Sequential<double>> learnt_rule(const CaRuleData& data) {
 
 // P(block) = sigmoid(20 x(0, 0) - 10): the top-left cell of every N x N block, saturated.
 std::shared_ptr<nn::Sequential<double>> pick_corner(int N, int W) {
-  auto P = make_ca_coarse_grainer<double>(N, W, 1);
+  auto P = make_ca_coarse_grainer<double>(N, W, 1, false);
   auto params = P->parameters();
   auto w = Kokkos::create_mirror_view(params[0].value);
   for (size_t j = 0; j < w.extent(1); ++j) w(0, j) = j == 0 ? 20.0 : 0.0;

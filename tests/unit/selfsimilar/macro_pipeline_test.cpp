@@ -12,7 +12,7 @@ using namespace macrodyn::selfsimilar;
 
 namespace {
 MacroPipeline<double> make_pipeline(int N, int W, bool train_dynamics) {
-  return MacroPipeline<double>(make_ca_coarse_grainer<double>(N, W, 11), make_ca_macro_dynamics<double>(W / N, 17),
+  return MacroPipeline<double>(make_ca_coarse_grainer<double>(N, W, 11, false), make_ca_macro_dynamics<double>(W / N, 17),
                                make_ca_decoder<double>(N, W / N, 13), train_dynamics);
 }
 }  // namespace

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "learn/selfsimilar/straight_through_binarize.hpp"
 #include "learn/selfsimilar/two_class_softmax.hpp"
 #include "nn/gradient_check.hpp"
 
@@ -48,4 +49,22 @@ TEST_CASE("two_class_nll: value, finite-difference gradient and arg-max count", 
   Tensor<double> scratch;
   const auto fd = gradcheck::fd_gradient<double>([&] { return selfsimilar::two_class_nll(z, t, w, scratch); }, z, 1e-5);
   CHECK(gradcheck::relative_error(gradcheck::to_vector(dz), fd) < 1e-8);
+}
+
+TEST_CASE("StraightThroughBinarize thresholds at 1/2 and passes gradients through", "[selfsimilar]") {
+  selfsimilar::StraightThroughBinarize<double> bin(4);
+  Tensor<double> x("x", 4, 2), y, dy("dy", 4, 2), dx;
+  fill_uniform(x, 9, 0, 0.0, 1.0);
+  fill_normal(dy, 9, 1);
+  bin.forward(x, y, true);
+  bin.backward(dy, dx);
+  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+  auto yh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), y);
+  auto dyh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dy);
+  auto dxh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dx);
+  for (int b = 0; b < 2; ++b)
+    for (int i = 0; i < 4; ++i) {
+      CHECK(yh(i, b) == (xh(i, b) > 0.5 ? 1.0 : 0.0));
+      CHECK(dxh(i, b) == dyh(i, b));
+    }
 }
