@@ -1,5 +1,6 @@
 // Stages of the MacroNet method (src/learn/macronet).
 #include "core/stage.hpp"
+#include "learn/macronet/macronet_bench_stage.hpp"
 #include "learn/macronet/macronet_design_stage.hpp"
 #include "learn/macronet/macronet_evaluate_stage.hpp"
 #include "learn/macronet/macronet_train_stage.hpp"
@@ -13,6 +14,8 @@ void register_macronet_stages(StageRegistry& registry) {
                "MacroNet: held-out macrostates, Spearman vs an invariant, R^2 alpha vs beta, conditional samples");
   registry.add("design", "macronet", macronet::make_macronet_design_stage,
                "MacroNet: sample parameters from an example's macrostate, simulate, compare macrostates");
+  registry.add("bench", "macronet", macronet::make_macronet_bench_stage,
+               "training step of the MacroNet oscillator stack (--precision --steps --blocks --hidden --batch)");
 }
 
 }  // namespace macrodyn

@@ -1,0 +1,79 @@
+// bench stage, case = "macronet". See the header.
+#include "learn/macronet/macronet_bench_stage.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/log.hpp"
+#include "learn/macronet/macronet_loss.hpp"
+#include "nn/adam.hpp"
+#include "nn/parameter_init.hpp"
+
+namespace macrodyn::macronet {
+namespace {
+
+class MacroNetBenchStage : public Stage {
+ public:
+  explicit MacroNetBenchStage(const ConfigTable& t)
+      : precision_(t.get_string("precision", "float", {"float", "double"})),
+        steps_(t.get_int("steps", 20, Range::at_least(1))),
+        blocks_(t.get_int("blocks", 20, Range::at_least(1))),
+        hidden_(t.get_int("hidden", 64, Range::at_least(1))),
+        batch_(t.get_int("batch", 256, Range::at_least(2))),
+        coupling_(t.get_string("coupling", "realnvp", {"realnvp", "resflow"})) {}
+
+  void run(RunContext& /*ctx*/) override {
+    const auto times = precision_ == "float" ? step_times<float>() : step_times<double>();
+    auto sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    log::info("macronet bench oscillator (", precision_, ", ", coupling_, ", ", blocks_, " blocks, hidden ", hidden_,
+              ", batch ", batch_, "): min ", sorted.front(), " ms, median ", median, " ms over ", sorted.size(),
+              " steps");
+    print_bench("macronet", "oscillator_ms_per_step", median, "ms");
+  }
+
+ private:
+  template <class T>
+  std::vector<double> step_times() const {
+    FlowSpec s;
+    s.in_dim = 2;
+    s.noise_dims = 6;
+    s.blocks = blocks_;
+    s.hidden = hidden_;
+    s.keep = 1;
+    s.coupling = coupling_;
+    MacroNet<T> net(s, s, true);
+    auto opt = nn::make_nadam<T>(net.parameters(), 5e-3);
+    PairLossEvaluator<T> loss(net, 0.5);
+    nn::Tensor<T> u("bench_u", 2, size_t(batch_)), v("bench_v", 2, size_t(batch_));
+    nn::fill_uniform(u, 1, 1, -1.0, 1.0);
+    nn::fill_uniform(v, 1, 2, -1.0, 1.0);
+    std::vector<uint64_t> ids(static_cast<size_t>(batch_));
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+    std::vector<double> times;
+    for (long k = 0; k < steps_ + 2; ++k) {
+      const auto t0 = std::chrono::steady_clock::now();
+      opt->zero_grad();
+      loss(u, v, ids, ids.size(), uint32_t(k), 1.0 / double(batch_));
+      opt->step();
+      net.project_lipschitz();
+      Kokkos::fence();
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (k >= 2) times.push_back(ms);
+    }
+    return times;
+  }
+
+  std::string precision_;
+  long steps_, blocks_, hidden_, batch_;
+  std::string coupling_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_macronet_bench_stage(const ConfigTable& table) {
+  return std::make_unique<MacroNetBenchStage>(table);
+}
+
+}  // namespace macrodyn::macronet
