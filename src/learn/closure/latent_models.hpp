@@ -1,7 +1,9 @@
 #pragma once
 // Latent dynamics models g: R^d -> R^d (dz/dt = g(z)) of the closure method, all nn::Layer<float>
 // (forward, backward with parameter gradients), so the data-parallel trainer and model_io use them as is.
-//   "mlp"   d -> hidden... -> d, tanh
+//   "mlp"      d -> hidden... -> d, tanh
+//   "onsager"  OnsagerNet (onsager_net.hpp): hidden = [width of the potential MLP (and its output size),
+//              width of the M/W MLP] (reference: [32, 64]), beta = 0.1, alpha = 0.01
 // make_latent_model() builds one from its kind; latent_model_hyper() records what load needs.
 #include <memory>
 #include <string>
