@@ -44,8 +44,7 @@ class MacroNetEvaluateStage : public Stage {
   explicit MacroNetEvaluateStage(const ConfigTable& t)
       : model_(t.get_string("model", "macronet.h5")),
         data_(t.get_string("data", "heldout.h5")),
-        u_name_(t.get_string("u", "/u")),
-        v_name_(t.get_string("v", "/v")),
+        pairs_(PairData::from_config(t)),
         samples_(t.get_int("samples", 0, Range::at_least(0))),
         observable_(t.get_string("observable", "")),
         system_(t.get_string("system", "pairs")),
@@ -69,8 +68,8 @@ class MacroNetEvaluateStage : public Stage {
     // Every rank evaluates the same (replicated) data: the results do not depend on the rank count.
     ModelFileInfo info;
     auto net = load_macronet<T>(ctx.path(model_), ctx.comm, &info);
-    const auto U = read_samples(ctx.path(data_), u_name_, ctx.comm);
-    const auto V = read_samples(ctx.path(data_), v_name_, ctx.comm);
+    SampleMatrix U, V;
+    pairs_.load(ctx.path(data_), ctx.comm, U, V);
     const long n = samples_ > 0 ? std::min<long>(samples_, U.n) : U.n;
     const size_t D = size_t(info.u.keep), du = size_t(U.d);
     std::map<std::string, double> metrics;
@@ -185,7 +184,8 @@ class MacroNetEvaluateStage : public Stage {
     f.commit();
   }
 
-  std::string model_, data_, u_name_, v_name_;
+  std::string model_, data_;
+  PairData pairs_;
   long samples_;
   std::string observable_, system_, output_;
   long targets_, per_target_;

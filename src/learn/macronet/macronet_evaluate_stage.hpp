@@ -4,7 +4,8 @@
 //
 // Deck keys (defaults):
 //   model = "macronet.h5"      the train stage's model file
-//   data = "heldout.h5", u = "/u", v = "/v", samples = 0 (first n pairs; 0: all)
+//   data = "heldout.h5", u = "/u", v = "/v", u_features = [], v_channels = "as_stored" (as in train),
+//   samples = 0 (first n pairs; 0: all)
 //   observable = ""            1-D dataset of a known invariant (e.g. "/energy"): Spearman correlation
 //                              of macrostate dim 0 with it
 //   system = "pairs"           label of the result lines; "oscillator" also scores samples by energy

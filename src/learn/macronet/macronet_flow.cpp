@@ -9,11 +9,22 @@
 
 namespace macrodyn::macronet {
 
-FlowSpec FlowSpec::from_config(const ConfigTable& t, long in_dim, long keep, long seed) {
+FlowSpec FlowSpec::from_config(const ConfigTable& t, long in_dim, long keep, long seed,
+                               const std::vector<long>& shape) {
   FlowSpec s;
   s.in_dim = in_dim;
   s.keep = keep;
   s.seed = seed;
+  s.shape = shape.empty() ? std::vector<long>{in_dim} : shape;
+  s.network = t.get_string("network", "flow", {"flow", "cnn"});
+  const auto ch = t.get_ints("channels", {16, 32, 32, 32}, Range::at_least(1));
+  s.channels.assign(ch.begin(), ch.end());
+  if (s.network == "cnn") {
+    if (!shape.empty() && shape.size() != 3)
+      t.fail_at("network", "a cnn side needs data of shape (samples, channels, height, width)");
+    if (!shape.empty() && ((shape[1] >> ch.size()) << ch.size()) != shape[1])
+      t.fail_at("channels", "each conv halves the grid: height must be divisible by 2^" + std::to_string(ch.size()));
+  }
   s.noise_dims = t.get_int("noise_dims", 0, Range::at_least(0));
   s.noise_sigma = t.get_double("noise_sigma", 1e-3, Range::positive());
   s.blocks = t.get_int("blocks", 20, Range::at_least(1));
@@ -21,6 +32,7 @@ FlowSpec FlowSpec::from_config(const ConfigTable& t, long in_dim, long keep, lon
   s.coupling = t.get_string("coupling", "realnvp", {"realnvp", "resflow"});
   s.activation = t.get_string("activation", "relu", {"tanh", "relu", "softplus", "silu", "sigmoid"});
   s.lipschitz = t.get_double("lipschitz", 0.9, Range{0.0, 1.0, true, true});
+  if (s.network == "cnn") return s;
   if (s.width() < 2) t.fail_at("noise_dims", "a flow needs at least 2 features (input + noise dims)");
   if (s.coupling == "resflow" && s.width() > long(nn::ResidualFlowBlock<double>::kMaxExactDim))
     t.fail_at("coupling", "resflow computes the exact log-det and supports at most " +
@@ -41,6 +53,10 @@ void FlowSpec::write_attrs(io::H5File& f, const std::string& o, const std::strin
   f.set_attr(o, p + "activation", activation);
   f.set_attr(o, p + "lipschitz", lipschitz);
   f.set_attr(o, p + "seed", int64_t(seed));
+  f.set_attr(o, p + "network", network);
+  f.set_attr(o, p + "channels", std::vector<double>(channels.begin(), channels.end()));
+  f.set_attr(o, p + "shape", shape.empty() ? std::vector<double>{double(in_dim)}
+                                           : std::vector<double>(shape.begin(), shape.end()));
 }
 
 FlowSpec FlowSpec::read_attrs(const io::H5File& f, const std::string& o, const std::string& p) {
@@ -55,6 +71,11 @@ FlowSpec FlowSpec::read_attrs(const io::H5File& f, const std::string& o, const s
   s.activation = f.attr_string(o, p + "activation");
   s.lipschitz = f.attr_double(o, p + "lipschitz");
   s.seed = f.attr_int(o, p + "seed");
+  s.network = f.attr_string(o, p + "network");
+  s.channels.clear();
+  for (double c : f.attr_doubles(o, p + "channels")) s.channels.push_back(long(c));
+  s.shape.clear();
+  for (double c : f.attr_doubles(o, p + "shape")) s.shape.push_back(long(c));
   return s;
 }
 

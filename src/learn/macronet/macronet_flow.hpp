@@ -40,10 +40,18 @@ struct FlowSpec {
   std::string activation = "relu";   // activation of the conditioner MLP (resflow uses its own)
   double lipschitz = 0.9;            // resflow only: bound on Lip(g)
   long seed = 1;
+  // network = "flow" (invertible, above) | "cnn": a free-form encoder for a side that is never
+  // sampled (the paper's one-sided MacroNet, phi_v of Turing patterns): stride-2 3x3 periodic convs
+  // with `channels` output channels each, softplus, then Dense to `keep` (macronet_encoder.hpp).
+  std::string network = "flow";
+  std::vector<long> channels = {16, 32, 32, 32};
+  std::vector<long> shape;  // per-sample data shape (e.g. C, H, W), from the data
 
   long width() const { return in_dim + noise_dims; }
-  // Reads the sub-table keys: noise_dims, noise_sigma, blocks, hidden, coupling, activation, lipschitz.
-  static FlowSpec from_config(const ConfigTable& table, long in_dim, long keep, long seed);
+  // Reads the sub-table keys: network, noise_dims, noise_sigma, blocks, hidden, coupling, activation,
+  // lipschitz, channels.
+  static FlowSpec from_config(const ConfigTable& table, long in_dim, long keep, long seed,
+                              const std::vector<long>& shape = {});
   void write_attrs(io::H5File& file, const std::string& object, const std::string& prefix) const;
   static FlowSpec read_attrs(const io::H5File& file, const std::string& object, const std::string& prefix);
 };

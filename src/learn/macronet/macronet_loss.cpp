@@ -64,6 +64,21 @@ PairLoss PairLossEvaluator<T>::operator()(const nn::Tensor<T>& u, const nn::Tens
     if (with_gradient) nn::flow_nll(z_, c, gw, dz_, dc_);
     r.prediction = prediction_term(z_, 0, z_, B, B, weight, dz_, dz_, with_gradient);
     if (with_gradient) phi.flow->backward_flow(dz_, dc_, dx_);
+  } else if (model_.one_sided()) {
+    auto& pu = model_.phi_u();
+    auto& pv = model_.v_network();
+    pu.set_noise_keys(ids, step);
+    pu.flow->forward(u, zu_, true);
+    pv.forward(v, zv_, true);
+    r.nll_u = nn::flow_nll_value(zu_, pu.flow->log_det(), weight);
+    nn::ensure_shape(dzv_, "macronet_dzv", zv_.extent(0), B);
+    Kokkos::deep_copy(dzv_, T(0));
+    if (with_gradient) nn::flow_nll(zu_, pu.flow->log_det(), gw, dzu_, dcu_);
+    r.prediction = prediction_term(zu_, 0, zv_, 0, B, weight, dzu_, dzv_, with_gradient);
+    if (with_gradient) {
+      pu.flow->backward_flow(dzu_, dcu_, dxu_);
+      pv.backward_parameters(dzv_);
+    }
   } else {
     auto &pu = model_.phi_u(), &pv = model_.phi_v();
     pu.set_noise_keys(ids, step);

@@ -3,6 +3,7 @@
 
 #include <numeric>
 
+#include "learn/macronet/macronet_encoder.hpp"
 #include "nn/realnvp_coupling.hpp"
 
 namespace macrodyn::macronet {
@@ -13,8 +14,12 @@ MacroNet<T>::MacroNet(const FlowSpec& u_spec, const FlowSpec& v_spec, bool share
     fail("macronet: phi_u keeps ", u_spec.keep, " dims but phi_v keeps ", v_spec.keep);
   if (shared && u_spec.in_dim != v_spec.in_dim)
     fail("macronet: shared weights need u and v of the same dimension, got ", u_spec.in_dim, " and ", v_spec.in_dim);
+  if (u_spec.network != "flow") fail("macronet: phi_u must be a flow (it is sampled)");
   u_ = build_macro_flow<T>(u_spec, 1);
-  if (!shared) v_ = build_macro_flow<T>(v_spec, 2);
+  if (!shared && v_spec.network == "cnn")
+    v_net_ = build_cnn_encoder<T>(v_spec, 2);
+  else if (!shared)
+    v_ = build_macro_flow<T>(v_spec, 2);
 }
 
 template <class T>
@@ -48,7 +53,9 @@ std::vector<nn::Parameter<T>> trainable(MacroFlow<T>& phi, const std::string& pr
 template <class T>
 std::vector<nn::Parameter<T>> MacroNet<T>::parameters() {
   auto all = trainable(u_, "u.");
-  if (!shared_)
+  if (v_net_)
+    for (auto& p : nn::prefixed(v_net_->parameters(), "v.")) all.push_back(p);
+  else if (!shared_)
     for (auto& p : trainable(v_, "v.")) all.push_back(p);
   return all;
 }
@@ -56,7 +63,7 @@ std::vector<nn::Parameter<T>> MacroNet<T>::parameters() {
 template <class T>
 std::vector<nn::Parameter<T>> MacroNet<T>::buffers() {
   auto all = nn::prefixed(u_.flow->buffers(), "u.");
-  if (!shared_)
+  if (!shared_ && !v_net_)
     for (auto& p : nn::prefixed(v_.flow->buffers(), "v.")) all.push_back(p);
   return all;
 }
@@ -66,7 +73,9 @@ std::vector<double> MacroNet<T>::hyper_parameters() const {
   const auto& a = u_.spec;
   std::vector<double> h = {shared_ ? 1.0 : 0.0, double(a.in_dim), double(a.noise_dims), double(a.blocks),
                            double(a.hidden), double(a.keep)};
-  if (!shared_)
+  if (v_net_)
+    h.push_back(-1.0);  // one-sided: free-form phi_v
+  else if (!shared_)
     for (double x : {double(v_.spec.in_dim), double(v_.spec.noise_dims), double(v_.spec.blocks),
                      double(v_.spec.hidden)})
       h.push_back(x);
@@ -76,13 +85,13 @@ std::vector<double> MacroNet<T>::hyper_parameters() const {
 template <class T>
 void MacroNet<T>::set_comm(MPI_Comm comm) {
   u_.set_comm(comm);
-  if (!shared_) v_.set_comm(comm);
+  if (!shared_ && !v_net_) v_.set_comm(comm);
 }
 
 template <class T>
 void MacroNet<T>::project_lipschitz() {
   u_.project_lipschitz();
-  if (!shared_) v_.project_lipschitz();
+  if (!shared_ && !v_net_) v_.project_lipschitz();
 }
 
 template <class T>

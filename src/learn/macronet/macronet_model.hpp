@@ -13,6 +13,7 @@
 
 #include "learn/macronet/macronet_flow.hpp"
 #include "nn/layer.hpp"
+#include "nn/sequential.hpp"
 
 namespace macrodyn::macronet {
 
@@ -20,6 +21,7 @@ template <class T>
 class MacroNet : public nn::Layer<T> {
  public:
   // shared: phi_v = phi_u (v_spec ignored; u and v must have the same dimension).
+  // v_spec.network = "cnn": one-sided MacroNet, phi_v a free-form encoder (no NLL_v, no sampling of v).
   MacroNet(const FlowSpec& u_spec, const FlowSpec& v_spec, bool shared);
 
   std::string kind() const override { return "macronet"; }
@@ -32,13 +34,20 @@ class MacroNet : public nn::Layer<T> {
   std::vector<double> hyper_parameters() const override;
 
   bool shared() const { return shared_; }
+  bool one_sided() const { return bool(v_net_); }
+  nn::Sequential<T>& v_network() { return *v_net_; }
   MacroFlow<T>& phi_u() { return u_; }
   MacroFlow<T>& phi_v() { return shared_ ? u_ : v_; }
   void set_comm(MPI_Comm comm);
   void project_lipschitz();  // residual-flow blocks of both sides
 
   void macrostate_u(const nn::Tensor<T>& u, nn::Tensor<T>& beta) { encode(phi_u(), u, beta); }
-  void macrostate_v(const nn::Tensor<T>& v, nn::Tensor<T>& beta) { encode(phi_v(), v, beta); }
+  void macrostate_v(const nn::Tensor<T>& v, nn::Tensor<T>& beta) {
+    if (v_net_)
+      v_net_->forward(v, beta, false);
+    else
+      encode(phi_v(), v, beta);
+  }
   void sample_u(const nn::Tensor<T>& beta, double temperature, uint64_t sample_offset, nn::Tensor<T>& u);
 
  private:
@@ -46,6 +55,7 @@ class MacroNet : public nn::Layer<T> {
 
   bool shared_;
   MacroFlow<T> u_, v_;
+  std::shared_ptr<nn::Sequential<T>> v_net_;  // one-sided: free-form phi_v
   nn::Tensor<T> scratch_;
 };
 

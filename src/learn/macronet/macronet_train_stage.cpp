@@ -24,8 +24,7 @@ class MacroNetTrainStage : public Stage {
  public:
   explicit MacroNetTrainStage(const ConfigTable& t)
       : data_(t.get_string("data", "pairs.h5")),
-        u_name_(t.get_string("u", "/u")),
-        v_name_(t.get_string("v", "/v")),
+        pairs_(PairData::from_config(t)),
         samples_(t.get_int("samples", 0, Range::at_least(0))),
         model_(t.get_string("model", "macronet.h5")),
         shared_(t.get_bool("shared_weights", false)),
@@ -48,6 +47,7 @@ class MacroNetTrainStage : public Stage {
     // Architecture keys are validated now (the input dims come from the data at run time).
     FlowSpec::from_config(u_table_, 2, macro_dims_, seed_);
     if (!shared_) FlowSpec::from_config(v_table_, 2, macro_dims_, seed_);
+    if (shared_ && v_table_.has("network")) v_table_.fail_at("network", "phi_v is phi_u with shared_weights");
   }
 
   void run(RunContext& ctx) override {
@@ -60,12 +60,11 @@ class MacroNetTrainStage : public Stage {
  private:
   template <class T>
   void run_typed(RunContext& ctx) {
-    const auto U = read_samples(ctx.path(data_), u_name_, ctx.comm);
-    const auto V = read_samples(ctx.path(data_), v_name_, ctx.comm);
-    if (U.n != V.n) fail(ctx.path(data_), ": ", u_name_, " has ", U.n, " samples but ", v_name_, " has ", V.n);
+    SampleMatrix U, V;
+    pairs_.load(ctx.path(data_), ctx.comm, U, V);
     const long n = samples_ > 0 ? std::min<long>(samples_, U.n) : U.n;
     const FlowSpec us = FlowSpec::from_config(u_table_, U.d, macro_dims_, seed_);
-    const FlowSpec vs = shared_ ? us : FlowSpec::from_config(v_table_, V.d, macro_dims_, seed_);
+    const FlowSpec vs = shared_ ? us : FlowSpec::from_config(v_table_, V.d, macro_dims_, seed_, V.shape);
     MacroNet<T> net(us, vs, shared_);
     net.set_comm(ctx.comm);
     log::info("macronet train: ", n, " pairs, u dim ", U.d, ", v dim ", V.d, ", macrostate dim ", macro_dims_,
@@ -126,7 +125,8 @@ class MacroNetTrainStage : public Stage {
     save_macronet(ctx.path(model_), ctx, net, info);
   }
 
-  std::string data_, u_name_, v_name_;
+  std::string data_;
+  PairData pairs_;
   long samples_;
   std::string model_;
   bool shared_;

@@ -12,18 +12,40 @@
 #include <string>
 #include <vector>
 
+#include "core/config.hpp"
 #include "nn/tensor.hpp"
 
 namespace macrodyn::macronet {
 
 struct SampleMatrix {
   long n = 0, d = 0;
+  std::vector<long> shape;     // per-sample shape (dims after the first), product d
   std::vector<double> values;  // values[i + d * s]
   double at(long s, long i) const { return values[static_cast<size_t>(i + d * s)]; }
 };
 
 SampleMatrix read_samples(const std::string& path, const std::string& name, MPI_Comm comm);
 std::vector<double> read_column(const std::string& path, const std::string& name, MPI_Comm comm);
+
+// Keeps the listed features (per-sample flat indices) in that order.
+SampleMatrix select_features(const SampleMatrix& m, const std::vector<long>& features);
+// Gray-Scott patterns (n, 2, H, W) = (a, b) -> (n, 3, H, W) = (a, b, (a + b)/2), the learning
+// channels of the MacroNet paper's Turing-pattern experiment (Appendix A.3.3).
+SampleMatrix gray_scott_channels(const SampleMatrix& m);
+
+// The (u, v) data keys shared by the macronet stages (defaults):
+//   u = "/u", v = "/v"           datasets
+//   u_features = []              keep these per-sample features of u (empty: all), e.g. [1, 2, 3]
+//                                drops a parameter that the data set holds constant
+//   v_channels = "as_stored"     | "gray_scott": (a, b) patterns -> (a, b, (a + b)/2)
+struct PairData {
+  std::string u_name = "/u", v_name = "/v";
+  std::vector<long> u_features;
+  std::string v_channels = "as_stored";
+  static PairData from_config(const ConfigTable& t);
+  // Reads and transforms both datasets (same sample count checked).
+  void load(const std::string& path, MPI_Comm comm, SampleMatrix& u, SampleMatrix& v) const;
+};
 
 template <class T>
 void gather(const SampleMatrix& m, const std::vector<int64_t>& ids, nn::Tensor<T>& out) {

@@ -74,6 +74,19 @@ TEST_CASE("MacroNet loss gradients match finite differences", "[macronet]") {
     const auto u = random_batch(2, 6, 1), v = random_batch(2, 6, 2);
     CHECK(loss_gradient_error(net, u, v) < 1e-6);
   }
+  SECTION("one-sided: phi_v a free-form CNN") {
+    FlowSpec cnn;
+    cnn.network = "cnn";
+    cnn.in_dim = 3 * 8 * 8;
+    cnn.shape = {3, 8, 8};
+    cnn.channels = {2, 3};
+    cnn.keep = 2;
+    cnn.seed = 4;
+    MacroNet<double> net(small_spec(3, 1, 2), cnn, false);
+    REQUIRE(net.one_sided());
+    const auto u = random_batch(3, 6, 3), v = random_batch(3 * 8 * 8, 6, 4);
+    CHECK(loss_gradient_error(net, u, v) < 1e-6);
+  }
   SECTION("separate phi_u, phi_v of different widths") {
     MacroNet<double> net(small_spec(3, 1, 2), small_spec(5, 0, 2), false);
     const auto u = random_batch(3, 6, 3), v = random_batch(5, 6, 4);
