@@ -1,5 +1,7 @@
 #include "nn/jacobian.hpp"
 
+#include <KokkosBlas3_gemm.hpp>
+
 #include "nn/symmetric_eigen.hpp"
 
 namespace macrodyn::nn {
@@ -59,14 +61,16 @@ ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Te
   auto Gh = Kokkos::create_mirror_view(G);
   ConditionNumberLossResult r;
   r.kappa.resize(B);
-  std::vector<double> A(d * d), S(d * d);
+  std::vector<double> A(d * d);
+  // Per sample, J_b (N x d, double) -> A = J_b^T J_b and dL/dJ_b = 2 J_b S with BLAS (host, double).
+  using HostMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+  HostMatrix Jb("cond_Jb", N, d), Ab("cond_A", d, d), Sb("cond_S", d, d), Gb("cond_Gb", N, d);
   for (size_t b = 0; b < B; ++b) {
     for (size_t i = 0; i < d; ++i)
-      for (size_t j = 0; j <= i; ++j) {
-        double s = 0;
-        for (size_t k = 0; k < N; ++k) s += double(Jh(k, i * B + b)) * double(Jh(k, j * B + b));
-        A[i * d + j] = A[j * d + i] = s;
-      }
+      for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
+    KokkosBlas::gemm("T", "N", 1.0, Jb, Jb, 0.0, Ab);
+    for (size_t i = 0; i < d; ++i)
+      for (size_t j = 0; j < d; ++j) A[i * d + j] = 0.5 * (Ab(i, j) + Ab(j, i));
     const auto eig = symmetric_eigen(A, d);
     const double lmin = eig.values.front(), lmax = eig.values.back();
     if (!(lmin > 0)) fail("condition_number_loss: J J^T of sample ", b, " is singular (lambda_min = ", lmin, ")");
@@ -78,14 +82,11 @@ ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Te
       for (size_t j = 0; j < d; ++j) {
         const double umax = eig.vectors[i * d + d - 1] * eig.vectors[j * d + d - 1];
         const double umin = eig.vectors[i * d] * eig.vectors[j * d];
-        S[i * d + j] = c * (umax - kappa * umin);
+        Sb(i, j) = 2 * c * (umax - kappa * umin);
       }
+    KokkosBlas::gemm("N", "N", 1.0, Jb, Sb, 0.0, Gb);  // column i = sum_j J_b(:, j) 2 S(j, i), S symmetric
     for (size_t i = 0; i < d; ++i)
-      for (size_t k = 0; k < N; ++k) {
-        double s = 0;
-        for (size_t j = 0; j < d; ++j) s += 2 * S[i * d + j] * double(Jh(k, j * B + b));
-        Gh(k, i * B + b) = static_cast<T>(s);
-      }
+      for (size_t k = 0; k < N; ++k) Gh(k, i * B + b) = static_cast<T>(Gb(k, i));
   }
   Kokkos::deep_copy(G, Gh);
   return r;

@@ -17,7 +17,7 @@
 //   dkappa/dA = (u_max u_max^T - kappa u_min u_min^T) / lambda_min (simple extreme eigenvalues),
 //   dL/dJ_b = 2 S_b J_b with S_b = dL/dA_b. count defaults to B (pass the global batch in
 //   data-parallel training). The d x d algebra runs on the host in double (d is small); the
-//   Gram matrices are formed there too, O(d^2 N B).
+//   Gram matrices and dL/dJ_b = 2 J_b S_b are double BLAS GEMMs per sample there too, O(d^2 N B).
 #include <vector>
 
 #include "nn/layer.hpp"
