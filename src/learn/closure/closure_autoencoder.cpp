@@ -118,16 +118,10 @@ AutoencoderLossParts ClosureAutoencoderT<T>::batch_loss(const nn::Tensor<T>& x, 
   encoder_->backward_parameters(grad_h_);
   if (lambda_cond > 0) {
     jacobian(x, j_);
-    const auto r = nn::condition_number_loss(j_, d, g_, global_batch);
-    parts.condition = r.loss;
-    nn::ensure_shape(gh_, "closure_grad_jh", N, (d - ds) * B);
-    auto g = g_;
-    auto gh = gh_;
-    const size_t off = ds * B;
-    const T lam = static_cast<T>(lambda_cond);
-    Kokkos::parallel_for(
-        "closure::scale_cond_grad", Kokkos::RangePolicy<nn::ExecSpace>(0, N * (d - ds) * B),
-        KOKKOS_LAMBDA(const size_t e) { gh(e % N, e / N) = lam * g(e % N, off + e / N); });
+    // count = global_batch / lambda makes G = lambda dL_cond/dJ directly (the loss comes back scaled).
+    const auto r = nn::condition_number_loss(j_, d, g_, global_batch / lambda_cond);
+    parts.condition = r.loss / lambda_cond;
+    gh_ = Kokkos::subview(g_, Kokkos::ALL, std::make_pair(ds * B, d * B));  // phi_hat's rows: contiguous
     nn::jacobian_loss_backward(*encoder_, x, gh_);
   }
   return parts;

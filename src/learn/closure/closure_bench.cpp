@@ -81,19 +81,21 @@ LatentTargets random_targets(size_t n, size_t d, size_t N, size_t m) {
   return t;
 }
 
-double latent_step(size_t n, size_t N, long steps) {
+double latent_step(size_t n, size_t N, long steps, const std::string& kind = "mlp") {
   const size_t d = 4, batch = 256;
   const LatentTargets t = random_targets(n, d, N, 20);
   LatentNormalization norm;
   norm.z_mean.assign(d, 0.0), norm.z_std.assign(d, 1.0), norm.dz_mean.assign(d, 0.0), norm.dz_std.assign(d, 1.0);
   LatentModelSpec spec;
+  spec.kind = kind;
   spec.dim = d;
+  if (kind == "onsager") spec.hidden = {32, 64};
   auto model = make_latent_model(spec);
   nn::Adam<float> adam(model->parameters(), 5e-3, 0.9, 0.999, 1e-8, 0.0, false, true);
   LatentBatchBuffers buf;
   std::vector<int64_t> ids(batch);
   long k = 0;
-  return median_ms("latent N=" + std::to_string(N), steps, [&] {
+  return median_ms("latent " + kind + " N=" + std::to_string(N), steps, [&] {
     for (size_t b = 0; b < batch; ++b) ids[b] = static_cast<int64_t>((k * batch + b * 7919) % n);
     ++k;
     adam.zero_grad();
@@ -114,6 +116,7 @@ class ClosureBench : public Stage {
     print_bench("closure", "ae_allen_cahn_ms_per_step",
                 autoencoder_step("state_mean", 40000, 16, 64, 32, std::max(3L, steps_ / 4)), "ms");
     print_bench("closure", "latent_ms_per_step", latent_step(15000, 100, steps_ * 10), "ms");
+    print_bench("closure", "latent_onsager_ms_per_step", latent_step(15000, 100, steps_ * 5, "onsager"), "ms");
     for (size_t N : dims_)
       print_bench("closure", "latent_ms_per_step_N" + std::to_string(N), latent_step(256, N, steps_ * 10), "ms");
   }

@@ -11,6 +11,8 @@
 //        Jacobian is one O(N) row, the cost of the free energy's gradient row).
 //   bench closure latent_ms_per_step <ms> ms             one L_x,p step (MLP 4-32-32-4, batch 256, |I| = 20,
 //        quadratic forms precomputed) + AdamW
+//   bench closure latent_onsager_ms_per_step <ms> ms     the same step with the OnsagerNet latent model
+//        (the reference implementation's latent model; onsager_net.hpp)
 //   bench closure latent_ms_per_step_N<N> <ms> ms        the same with forms built from d x N Jacobians,
 //        for each N of latent_state_dims (the step cost does not depend on N)
 // Medians over `steps` timed steps after 2 warm-up steps; the log adds process CPU time per step.
