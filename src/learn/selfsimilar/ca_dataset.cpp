@@ -72,6 +72,24 @@ void gather_micro_pairs(const CaRuleData& d, long first, const IdView& ids, nn::
 }
 
 template <class T>
+void gather_micro_windows(const CaRuleData& d, long first, const IdView& ids, nn::Tensor<T>& x, nn::Tensor<T>& target) {
+  const long B = static_cast<long>(ids.extent(0)), W = d.width, steps = d.rows - 1;
+  nn::ensure_shape(x, "ca_windows", 3, W * B);
+  nn::ensure_shape(target, "ca_window_target", 1, W * B);
+  auto cells = d.cells;
+  auto xx = x, tt = target;
+  Kokkos::parallel_for(
+      "selfsimilar::gather_windows", Kokkos::MDRangePolicy<nn::ExecSpace, Kokkos::Rank<2>>({0, 0}, {B, W}),
+      KOKKOS_LAMBDA(long b, long i) {
+        const long s = first + ids(b) / steps, t = ids(b) % steps, c = b * W + i;
+        xx(0, c) = static_cast<T>(cells(s, t, i == 0 ? W - 1 : i - 1));
+        xx(1, c) = static_cast<T>(cells(s, t, i));
+        xx(2, c) = static_cast<T>(cells(s, t, i == W - 1 ? 0 : i + 1));
+        tt(0, c) = static_cast<T>(cells(s, t + 1, i));
+      });
+}
+
+template <class T>
 void gather_macro_pairs(const CaRuleData& d, long first, int group, const IdView& ids, nn::Tensor<T>& x_now,
                         nn::Tensor<T>& x_next, nn::Tensor<T>& target) {
   const long B = static_cast<long>(ids.extent(0)), W = d.width, N = group, M = W / N, taus = d.rows / N - 1;
@@ -95,6 +113,10 @@ void gather_macro_pairs(const CaRuleData& d, long first, int group, const IdView
 template void gather_micro_pairs<double>(const CaRuleData&, long, const IdView&, nn::Tensor<double>&,
                                          nn::Tensor<double>&);
 template void gather_micro_pairs<float>(const CaRuleData&, long, const IdView&, nn::Tensor<float>&, nn::Tensor<float>&);
+template void gather_micro_windows<double>(const CaRuleData&, long, const IdView&, nn::Tensor<double>&,
+                                           nn::Tensor<double>&);
+template void gather_micro_windows<float>(const CaRuleData&, long, const IdView&, nn::Tensor<float>&,
+                                          nn::Tensor<float>&);
 template void gather_macro_pairs<double>(const CaRuleData&, long, int, const IdView&, nn::Tensor<double>&,
                                          nn::Tensor<double>&, nn::Tensor<double>&);
 template void gather_macro_pairs<float>(const CaRuleData&, long, int, const IdView&, nn::Tensor<float>&,

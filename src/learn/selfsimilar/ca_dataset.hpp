@@ -6,6 +6,8 @@
 // Samples [0, n_train) train, [n_train, samples) are held out (whole rows of time never seen).
 // Micro pair id k (of a sample range starting at `first`): sample first + k / (rows - 1), row
 //   t = k % (rows - 1); x = row t, target = row t + 1 (W features each).
+// Micro windows: the same pairs per site: x (3, W B), column b W + i = cells (i-1, i, i+1) of row t
+//   (periodic), target (1, W B) = cell i of row t + 1.
 // Macro pair id k with group size N: sample first + k / taus, block tau = k % taus, taus =
 //   rows / N - 1; x_now = rows [tau N, tau N + N), x_next = the next N rows (features dt * W + x),
 //   target = x_next rearranged as the decoder's output: feature (dt * N + ds) * M + j =
@@ -52,6 +54,9 @@ IdView to_device_ids(const std::vector<int64_t>& ids, long offset = 0);
 // x, target: (W, B) with B = ids.extent(0)
 template <class T>
 void gather_micro_pairs(const CaRuleData& d, long first, const IdView& ids, nn::Tensor<T>& x, nn::Tensor<T>& target);
+// x: (3, W B), target: (1, W B)
+template <class T>
+void gather_micro_windows(const CaRuleData& d, long first, const IdView& ids, nn::Tensor<T>& x, nn::Tensor<T>& target);
 // x_now, x_next: (N W, B); target: (N N M, B)
 template <class T>
 void gather_macro_pairs(const CaRuleData& d, long first, int group, const IdView& ids, nn::Tensor<T>& x_now,

@@ -4,6 +4,7 @@
 #include "learn/selfsimilar/two_class_softmax.hpp"
 #include "nn/activations.hpp"
 #include "nn/conv.hpp"
+#include "nn/dense.hpp"
 
 namespace macrodyn::selfsimilar {
 namespace {
@@ -23,6 +24,16 @@ template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_dynamics(int width, uint64_t seed) {
   auto f = std::make_shared<nn::Sequential<T>>();
   add_dynamics_layers(*f, width, seed);
+  return f;
+}
+
+template <class T>
+std::shared_ptr<nn::Sequential<T>> make_ca_site_dynamics(uint64_t seed) {
+  // Streams as in add_dynamics_layers: the same initial values as the conv model of that seed.
+  auto f = std::make_shared<nn::Sequential<T>>();
+  f->add(std::make_shared<nn::Dense<T>>(3, kHiddenChannels, seed, 0));
+  f->add(std::make_shared<nn::Activation<T>>(nn::ActivationKind::Relu, size_t(kHiddenChannels)));
+  f->add(std::make_shared<nn::Dense<T>>(kHiddenChannels, 2, seed, 1));
   return f;
 }
 
@@ -67,6 +78,7 @@ void copy_parameters(nn::Layer<T>& from, nn::Layer<T>& to) {
 #define MACRODYN_CA_NETWORKS(T)                                                               \
   template std::shared_ptr<nn::Sequential<T>> make_ca_dynamics<T>(int, uint64_t);            \
   template std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics<T>(int, uint64_t);      \
+  template std::shared_ptr<nn::Sequential<T>> make_ca_site_dynamics<T>(uint64_t);            \
   template std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer<T>(int, int, uint64_t, bool); \
   template std::shared_ptr<nn::Sequential<T>> make_ca_decoder<T>(int, int, uint64_t);        \
   template void copy_parameters<T>(nn::Layer<T>&, nn::Layer<T>&);

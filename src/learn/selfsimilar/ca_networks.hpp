@@ -9,6 +9,13 @@
 //   make_ca_macro_dynamics(M, seed)    : the same three layers at width M followed by
 //                                        TwoClassProbability: y_{t+1}(i) = softmax(z)_1 in [0, 1].
 //   Conv weights do not depend on the width, so copy_parameters() moves f between widths.
+//   make_ca_site_dynamics(seed)        : the same function per site for training: Dense(3 -> 5) ->
+//                                        ReLU -> Dense(5 -> 2) on the periodic 3-cell windows
+//                                        (left, centre, right) of every site of a batch of rows
+//                                        (gather_micro_windows), i.e. the conv's im2col for the
+//                                        whole batch in one gather, so each layer is one GEMM.
+//                                        Same parameter names and shapes as make_ca_dynamics:
+//                                        copy_parameters() turns it into the conv model.
 // Coarse-graining learner P: a space-time block of N rows x W sites (features t * W + x) ->
 //   Conv2d(1 -> 1, kernel = stride = (N, N)) -> sigmoid: one macro row of M values in (0, 1),
 //   then (binary = true) StraightThroughBinarize: macro cells in {0, 1}.
@@ -22,6 +29,8 @@ namespace macrodyn::selfsimilar {
 
 template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_dynamics(int width, uint64_t seed);
+template <class T>
+std::shared_ptr<nn::Sequential<T>> make_ca_site_dynamics(uint64_t seed);
 template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics(int width, uint64_t seed);
 template <class T>

@@ -2,8 +2,8 @@
 // The cellular-automaton pipeline of the self-similar framework (self-similar dynamics paper,
 // sec. III A, Table I, Fig. 3, Fig. 7 / S5), run by the train and evaluate stages.
 //
-// train_ca: for every rule: train the dynamics learner f on the micro rows (stage 1), then for
-//   every group size N train the coarse-grainer P and decoder P' with f frozen and shared at the
+// train_ca: for every rule: train the dynamics learner f on the micro rows (stage 1), then (rules
+//   in coarse_rules, default all) for every group size N train the coarse-grainer P and decoder P' with f frozen and shared at the
 //   macro level (stage 2; self_similar = false trains a macro dynamics of the same architecture
 //   with its own parameters instead: the non-self-similar baseline).
 //   Models file: /rule<R>/dynamics, /rule<R>/N<n>/{coarse_grainer, decoder, macro_dynamics}
@@ -27,6 +27,7 @@ struct CaTrainConfig {
   std::string data = "cellular_automata.h5";
   std::string file = "selfsimilar_ca_models.h5";
   std::vector<long long> rules;  // empty: every rule in the data
+  std::vector<long long> coarse_rules;  // rules that get stage 2 (empty: all of `rules`)
   std::vector<long long> group_sizes = {2, 3, 4};
   double holdout = 0.1;
   bool self_similar = true;

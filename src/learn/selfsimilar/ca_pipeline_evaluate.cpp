@@ -61,8 +61,10 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
   const bool binary = models.attr_int("/", "binary_macrostates") != 0;
   std::vector<int> rules, groups;
   for (const double r : models.attr_doubles("/", "rules")) rules.push_back(static_cast<int>(r));
-  for (const double g : models.attr_doubles("/", "group_sizes")) groups.push_back(static_cast<int>(g));
+  const auto group_attr = models.attr_doubles("/", "group_sizes");  // count, then the sizes
+  for (size_t i = 1; i < group_attr.size(); ++i) groups.push_back(static_cast<int>(group_attr[i]));
 
+  std::vector<std::string> result_lines;
   std::vector<double> rule_col, accuracy, truth, table_rule, table_group, consistency, binary_consistency, reconstruction;
   auto out = io::H5File::create(ctx.path(config.file), ctx.comm);
   io::write_provenance(out, ctx);
@@ -83,6 +85,7 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
     const bool pattern = std::find(config.patterns.begin(), config.patterns.end(), rule) != config.patterns.end();
     if (pattern) write_micro_pattern(out, "/patterns" + rg, data, first);
 
+    if (!models.has_attr(rg, "coarse_grained")) continue;
     for (const int N : groups) {
       const int M = W / N;
       const std::string ng = rg + "/N" + std::to_string(N);
@@ -101,12 +104,13 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
       reconstruction.push_back(m.reconstruction);
       char line[160];
       std::snprintf(line, sizeof line, "selfsimilar ca rule%d N%d consistency %.6g", rule, N, m.consistency);
-      log::info(line);
+      result_lines.push_back(line);
       log::info("selfsimilar ca rule", rule, " N", N, ": binary consistency ", m.binary_consistency, ", reconstruction ",
                 m.reconstruction);
       if (pattern) write_macro_pattern(out, "/patterns" + ng, pipeline, data, first, N);
     }
   }
+  for (const auto& line : result_lines) log::info(line);  // the result lines close the stage's output
   auto put = [&out](const std::string& name, const std::vector<double>& v) {
     out.write_replicated(name, {static_cast<hsize_t>(v.size())}, v.data());
   };

@@ -92,6 +92,7 @@ CaTrainConfig parse_ca_train(const ConfigTable& t) {
   c.data = t.get_string("data", c.data);
   c.file = t.get_string("file", c.file);
   c.rules = t.get_ints("rules", {}, Range::closed(0, 255));
+  c.coarse_rules = t.get_ints("coarse_rules", {}, Range::closed(0, 255));
   c.group_sizes = t.get_ints("group_sizes", c.group_sizes, Range::closed(1, 16));
   c.holdout = t.get_double("holdout", c.holdout, Range::closed(0.0, 0.9));
   c.self_similar = t.get_bool("self_similar", true);
@@ -126,6 +127,7 @@ void train_ca(const CaTrainConfig& config, RunContext& ctx) {
   out.set_attr("/", "self_similar", static_cast<int64_t>(config.self_similar));
   out.set_attr("/", "binary_macrostates", static_cast<int64_t>(config.binary_macrostates));
   std::vector<double> groups(config.group_sizes.begin(), config.group_sizes.end());
+  groups.insert(groups.begin(), double(groups.size()));  // count first: an attribute is never empty
   out.set_attr("/", "group_sizes", groups);
   std::vector<double> rule_list(rules.begin(), rules.end());
   out.set_attr("/", "rules", rule_list);
@@ -138,6 +140,10 @@ void train_ca(const CaTrainConfig& config, RunContext& ctx) {
     auto f = train_rule_dynamics(config, ctx, data, n_train, &dcurve);
     nn::save_model(out, rg + "/dynamics", *f);
     write_curve(out, rg + "/dynamics_loss", dcurve);
+    const bool coarse = config.coarse_rules.empty() || std::find(config.coarse_rules.begin(), config.coarse_rules.end(),
+                                                                 rule) != config.coarse_rules.end();
+    if (!coarse) continue;
+    out.set_attr(rg, "coarse_grained", int64_t(1));
     for (const long long n : config.group_sizes) {
       std::vector<double> curve;
       auto pipeline = train_rule_coarse_graining(config, ctx, data, n_train, static_cast<int>(n), *f, &curve);

@@ -1,5 +1,6 @@
 #include "learn/selfsimilar/ca_training.hpp"
 
+#include "learn/selfsimilar/ca_networks.hpp"
 #include "learn/selfsimilar/two_class_softmax.hpp"
 #include "nn/adam.hpp"
 #include "nn/data_parallel_trainer.hpp"
@@ -38,17 +39,21 @@ std::vector<double> run_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrain
 template <class T>
 std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
                                       nn::Sequential<T>& dynamics) {
+  auto site = make_ca_site_dynamics<T>(opt.seed);
+  copy_parameters<T>(dynamics, *site);  // start from the conv model's initial values
   nn::Tensor<T> x, target, logits, dlogits;
   const double sites = static_cast<double>(data.width);
   auto loss = [&](const std::vector<int64_t>& ids, double weight) {
     if (ids.empty()) return 0.0;
-    gather_micro_pairs(data, 0, to_device_ids(ids), x, target);
-    dynamics.forward(x, logits, true);
+    gather_micro_windows(data, 0, to_device_ids(ids), x, target);
+    site->forward(x, logits, true);
     const double l = two_class_nll(logits, target, weight / sites, dlogits);
-    dynamics.backward_parameters(dlogits);
+    site->backward_parameters(dlogits);
     return l;
   };
-  return run_epochs<T>(comm, dynamics, opt, data.micro_pairs(n_train), loss);
+  const auto curve = run_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss);
+  copy_parameters<T>(*site, dynamics);
+  return curve;
 }
 
 template <class T>

@@ -3,7 +3,9 @@
 // (self-similar dynamics paper, eqs. 7-8), through nn::DataParallelTrainer (rank-count invariant).
 //
 // train_ca_dynamics: f on micro pairs (row t -> row t+1) of training samples [0, n_train), loss =
-//   per-site mean two-class NLL, Adam (coupled weight decay). Stops after `epochs` or after the
+//   per-site mean two-class NLL, Adam (coupled weight decay). Trains the per-site form of f
+//   (make_ca_site_dynamics: one GEMM per layer for the whole batch) and copies the result into
+//   `dynamics`, the conv model. Stops after `epochs` or after the
 //   first epoch whose mean loss is below stop_loss (> 0).
 // train_ca_coarse_graining: the MacroPipeline's parameters (P, P' and, for the baseline, F) on macro
 //   block pairs, loss = mean squared reconstruction error of the next block (paper eq. 8) plus

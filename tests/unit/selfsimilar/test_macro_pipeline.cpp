@@ -2,6 +2,7 @@
 // dynamics, decoder) and of its autoencoding term against finite differences.
 #include <catch2/catch.hpp>
 
+#include "ca_test_data.hpp"
 #include "learn/selfsimilar/ca_networks.hpp"
 #include "learn/selfsimilar/macro_pipeline.hpp"
 #include "nn/gradient_check.hpp"
@@ -78,4 +79,27 @@ TEST_CASE("Consistency term: parameter gradients match finite differences", "[se
     INFO(p.name);
     CHECK(gradcheck::relative_error(analytic, fd) < 1e-6);
   }
+}
+
+TEST_CASE("Per-site dynamics learner on gathered windows equals the Conv1d model", "[selfsimilar]") {
+  const auto data = test::make_ca_data(110, 3, 5, 10, 2);
+  auto conv = make_ca_dynamics<double>(10, 8);
+  auto site = make_ca_site_dynamics<double>(99);
+  copy_parameters<double>(*conv, *site);
+  std::vector<int64_t> ids = {0, 5, 11};
+  Tensor<double> rows, rows_next, windows, windows_next, zc, zs;
+  gather_micro_pairs(data, 0, to_device_ids(ids), rows, rows_next);
+  gather_micro_windows(data, 0, to_device_ids(ids), windows, windows_next);
+  conv->forward(rows, zc, false);
+  site->forward(windows, zs, false);
+  auto hc = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), zc);
+  auto hs = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), zs);
+  auto tn = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), rows_next);
+  auto tw = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), windows_next);
+  for (int b = 0; b < 3; ++b)
+    for (int i = 0; i < 10; ++i) {
+      CHECK(hs(0, b * 10 + i) == Approx(hc(i, b)).margin(1e-14));
+      CHECK(hs(1, b * 10 + i) == Approx(hc(10 + i, b)).margin(1e-14));
+      CHECK(tw(0, b * 10 + i) == tn(i, b));
+    }
 }
