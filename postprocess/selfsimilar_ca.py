@@ -10,7 +10,7 @@ writes, into --out (default: the results file's directory):
   selfsimilar_ca_accuracy.csv held-out next-state accuracy and truth-table probe per rule
   selfsimilar_ca_fig3.png     micro pattern and learnt coarse-grained patterns for the stored rules
 Table I values: "Data Driven Modeling for Self-Similar Dynamics" (Tao, Tao, You, Zhang), Table I.
-Usage: /usr/bin/python3 postprocess/selfsimilar_ca.py runs/<name>/selfsimilar_ca_results.h5 [--out DIR]
+Usage: /usr/bin/python3 postprocess/selfsimilar_ca.py runs/<name>/results.h5 [more results.h5] [--out DIR]
 """
 import argparse
 import csv
@@ -39,6 +39,16 @@ def verdict(value, zero, nonzero):
     if value > nonzero:
         return "not"
     return "undecided"
+
+
+class Merged:
+    """The 1-D result datasets of several results files (one per job-array task) concatenated."""
+
+    def __init__(self, files):
+        self.files = files
+
+    def __getitem__(self, name):
+        return np.concatenate([f[name][:] for f in self.files if name in f])
 
 
 def table1(f, out, zero, nonzero):
@@ -93,9 +103,11 @@ def accuracy(f, out):
           f"{int((acc >= 0.999).sum())} rules >= 0.999, {int((truth == 8).sum())} with the full truth table")
 
 
-def fig3(f, out):
-    if "patterns" not in f:
+def fig3(files, out):
+    files = [f for f in files if "patterns" in f]
+    if not files:
         return
+    f = files[0]
     names = sorted(f["patterns"].keys(), key=lambda s: int(s[4:]))
     groups = sorted({k for name in names for k in f["patterns"][name].keys() if k.startswith("N")})
     fig, axes = plt.subplots(len(names), 1 + len(groups), figsize=(3 * (1 + len(groups)), 3 * len(names)),
@@ -119,17 +131,18 @@ def fig3(f, out):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("results", help="evaluate stage output (selfsimilar_ca_results.h5)")
+    ap.add_argument("results", nargs="+", help="evaluate stage output(s) (results.h5; several: job-array tasks)")
     ap.add_argument("--out", default=None, help="output directory (default: the results file's)")
     ap.add_argument("--zero", type=float, default=1e-3, help="consistency below this: self-similar")
     ap.add_argument("--nonzero", type=float, default=0.05, help="consistency above this: not self-similar")
     args = ap.parse_args()
-    out = args.out or os.path.dirname(os.path.abspath(args.results))
+    out = args.out or os.path.dirname(os.path.abspath(args.results[0]))
     os.makedirs(out, exist_ok=True)
-    with h5py.File(args.results, "r") as f:
-        accuracy(f, out)
-        table1(f, out, args.zero, args.nonzero)
-        fig3(f, out)
+    files = [h5py.File(p, "r") for p in args.results]
+    merged = Merged(files)
+    accuracy(merged, out)
+    table1(merged, out, args.zero, args.nonzero)
+    fig3(files, out)
 
 
 if __name__ == "__main__":
