@@ -43,7 +43,8 @@ ClosureAutoencoderT<T>::ClosureAutoencoderT(const AutoencoderSpec& spec)
       observable_(make_fixed_observable(spec.system, spec.state_dim)),
       encoder_(spec.latent_dim > observable_->dim() ? build_encoder<T>(spec, observable_->dim()) : nullptr),
       decoder_(spec.latent_dim > observable_->dim() ? build_decoder<T>(spec) : nullptr),
-      bundle_({{"encoder", encoder_}, {"decoder", decoder_}}) {
+      bundle_({{"encoder", encoder_}, {"decoder", decoder_}}),
+      encoder_jacobian_(encoder_ ? encoder_ : std::make_shared<nn::Sequential<T>>()) {
   if (spec.latent_dim <= observable_->dim())
     fail("closure autoencoder: latent_dim = ", spec.latent_dim, " must exceed the ", observable_->dim(),
          " fixed observables of ", spec.system);
@@ -83,7 +84,7 @@ void ClosureAutoencoderT<T>::fill_fixed_rows(const nn::Tensor<T>& x, nn::Tensor<
 template <class T>
 void ClosureAutoencoderT<T>::jacobian(const nn::Tensor<T>& x, nn::Tensor<T>& J, nn::Tensor<T>* z) {
   const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
-  nn::input_jacobian(*encoder_, x, jh_);
+  encoder_jacobian_.jacobian(x, jh_);
   nn::ensure_shape(J, "closure_J", N, d * B);
   fill_fixed_rows(x, J, B);
   Kokkos::deep_copy(Kokkos::subview(J, Kokkos::ALL, std::make_pair(ds * B, d * B)), jh_);
@@ -122,7 +123,7 @@ AutoencoderLossParts ClosureAutoencoderT<T>::batch_loss(const nn::Tensor<T>& x, 
     const auto r = nn::condition_number_loss(j_, d, g_, global_batch / lambda_cond);
     parts.condition = r.loss / lambda_cond;
     gh_ = Kokkos::subview(g_, Kokkos::ALL, std::make_pair(ds * B, d * B));  // phi_hat's rows: contiguous
-    nn::jacobian_loss_backward(*encoder_, x, gh_);
+    encoder_jacobian_.loss_backward(x, gh_);
   }
   return parts;
 }

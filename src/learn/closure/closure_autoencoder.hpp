@@ -7,8 +7,8 @@
 //
 // batch_loss() ADDS the exact parameter gradient of both terms for a local batch x (N, B), with the
 // means taken over `global_batch` samples (data-parallel: per-rank gradients sum to the global one).
-// The condition term uses nn::input_jacobian on phi_hat, the constant rows of phi*, then
-// nn::condition_number_loss on the full J and nn::jacobian_loss_backward on phi_hat's part of dL/dJ.
+// The condition term uses phi_hat's input Jacobian (encoder_jacobian.hpp), the constant rows of phi*,
+// then nn::condition_number_loss on the full J and the exact gradient of <dL/dJ, J> on phi_hat's rows.
 //
 // Tensors are float, (features, batch) column-major as in the neural core. After training the
 // autoencoder is frozen; normalization() holds the latent statistics the latent models use
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "io/h5file.hpp"
+#include "learn/closure/encoder_jacobian.hpp"
 #include "learn/closure/fixed_observable.hpp"
 #include "learn/closure/parameter_bundle.hpp"
 #include "nn/sequential.hpp"
@@ -80,6 +81,7 @@ class ClosureAutoencoderT {
   std::unique_ptr<FixedObservable> observable_;
   std::shared_ptr<nn::Sequential<T>> encoder_, decoder_;
   ParameterBundle<T> bundle_;
+  EncoderJacobian<T> encoder_jacobian_;
   LatentNormalization norm_;
   TensorT h_, z_, xr_, grad_xr_, grad_z_, grad_h_, jh_, j_, g_, gh_;
 };
