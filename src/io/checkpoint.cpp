@@ -8,8 +8,22 @@ namespace {
 constexpr int64_t kFormatVersion = 1;
 }
 
+PlainComm::PlainComm(MPI_Comm comm) : comm_(comm) {
+  int topology = MPI_UNDEFINED;
+  MPI_Topo_test(comm, &topology);
+  if (topology == MPI_UNDEFINED) return;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_split(comm, 0, rank, &comm_);
+  owned_ = true;
+}
+
+PlainComm::~PlainComm() {
+  if (owned_) MPI_Comm_free(&comm_);
+}
+
 CheckpointWriter::CheckpointWriter(const std::string& path, MPI_Comm comm, const std::string& kind)
-    : file_(H5File::create(path, comm)) {
+    : comm_(comm), file_(H5File::create(path, comm_.get())) {
   file_.create_group("/checkpoint");
   file_.set_attr("/checkpoint", "kind", kind);
   file_.set_attr("/checkpoint", "format_version", kFormatVersion);
@@ -29,7 +43,7 @@ void CheckpointWriter::text(const std::string& name, const std::string& value) {
 }
 
 CheckpointReader::CheckpointReader(const std::string& path, MPI_Comm comm, const std::string& expected_kind)
-    : file_(H5File::open_read(path, comm)) {
+    : comm_(comm), file_(H5File::open_read(path, comm_.get())) {
   if (!file_.exists("/checkpoint")) fail(path, ": not a macrodyn checkpoint (no /checkpoint group)");
   std::string kind = file_.attr_string("/checkpoint", "kind");
   if (kind != expected_kind) fail(path, ": checkpoint of kind '", kind, "', expected '", expected_kind, "'");

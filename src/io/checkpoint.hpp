@@ -13,6 +13,23 @@
 
 namespace macrodyn::io {
 
+// The ranks of a communicator without its process topology (a plain split when it has one; the
+// communicator itself otherwise). Checkpoints are written through it: Open MPI 4.1's OMPIO was seen
+// to corrupt collective HDF5 writes on Cartesian communicators (the first row of some ranks'
+// hyperslabs lost), and a simulator's decomposition communicator is Cartesian.
+class PlainComm {
+ public:
+  explicit PlainComm(MPI_Comm comm);
+  ~PlainComm();
+  PlainComm(const PlainComm&) = delete;
+  PlainComm& operator=(const PlainComm&) = delete;
+  MPI_Comm get() const { return comm_; }
+
+ private:
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  bool owned_ = false;
+};
+
 class CheckpointWriter {
  public:
   // `kind` names what is checkpointed ("allen_cahn", "lj", "trainer"); restore checks it.
@@ -31,6 +48,7 @@ class CheckpointWriter {
   void commit() { file_.commit(); }
 
  private:
+  PlainComm comm_;
   H5File file_;
 };
 
@@ -51,6 +69,7 @@ class CheckpointReader {
   std::string text(const std::string& name) const;
 
  private:
+  PlainComm comm_;
   H5File file_;
 };
 

@@ -13,8 +13,7 @@ const char* kArrays[5] = {"x", "v", "image", "x0", "xb"};
 constexpr int64_t kMaxAtoms = int64_t(1) << 53;  // ids travel as doubles
 }  // namespace
 
-void save_checkpoint(const std::string& path, const LjSystem& sys, const RunPosition& run) {
-  MPI_Comm comm = sys.comm();
+void save_checkpoint(const std::string& path, MPI_Comm comm, const LjSystem& sys, const RunPosition& run) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);

@@ -20,7 +20,9 @@ struct RunPosition {
   std::string fingerprint;  // the deck keys that shape the run (a foreign checkpoint is refused)
 };
 
-void save_checkpoint(const std::string& path, const LjSystem& sys, const RunPosition& run = {});
+// Collective over comm, the system's ranks (the stage's communicator). Not the decomposition's
+// Cartesian communicator: Open MPI's OMPIO (4.1) was seen to corrupt collective HDF5 writes on it.
+void save_checkpoint(const std::string& path, MPI_Comm comm, const LjSystem& sys, const RunPosition& run = {});
 
 struct CheckpointState {
   std::array<double, 3> box{};

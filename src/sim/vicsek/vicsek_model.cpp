@@ -196,21 +196,21 @@ void VicsekModel::step() {
   ++step_;
 }
 
+// Fixed-point sums (the quantisation of the neighbour sums): exact, so phi does not depend on the
+// order of the particles or on the rank count.
 double VicsekModel::order_parameter() const {
   auto theta = p_.column(kHeading);
-  double sums[2] = {0.0, 0.0};
-  double sc = 0, ss = 0;
+  int64_t sums[2] = {0, 0};
   Kokkos::parallel_reduce(
       "vicsek_phi", Kokkos::RangePolicy<Exec>(0, p_.n_local),
-      KOKKOS_LAMBDA(int i, double& a, double& b) {
-        a += kmath::cos(theta(i));
-        b += kmath::sin(theta(i));
+      KOKKOS_LAMBDA(int i, int64_t& a, int64_t& b) {
+        a += static_cast<int64_t>(kmath::cos(theta(i)) * kFixed);
+        b += static_cast<int64_t>(kmath::sin(theta(i)) * kFixed);
       },
-      sc, ss);
-  sums[0] = sc;
-  sums[1] = ss;
-  MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, decomp_->comm());
-  return std::sqrt(sums[0] * sums[0] + sums[1] * sums[1]) / static_cast<double>(n_global_);
+      sums[0], sums[1]);
+  MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_INT64_T, MPI_SUM, decomp_->comm());
+  const double c = static_cast<double>(sums[0]) / kFixed, sn = static_cast<double>(sums[1]) / kFixed;
+  return std::sqrt(c * c + sn * sn) / static_cast<double>(n_global_);
 }
 
 void VicsekModel::lattice(Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::HostSpace>& out) {
@@ -218,7 +218,9 @@ void VicsekModel::lattice(Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::H
   exchange_->migrate(p_);  // every owned particle back inside this rank's lattice block
   const long nx = decomp_->local_cells(0), ny = decomp_->local_cells(1);
   const long lox = decomp_->lo(0), loy = decomp_->lo(1);
-  Kokkos::View<double***, Kokkos::LayoutRight, Mem> acc("vicsek_lattice", 3, ny, nx);
+  // count and fixed-point sums of (cos, sin) per cell: exact, independent of the particle order
+  Kokkos::View<int64_t***, Kokkos::LayoutRight, Mem> acc("vicsek_lattice_sums", 3, ny, nx);
+  Kokkos::View<double***, Kokkos::LayoutRight, Mem> mean("vicsek_lattice", 3, ny, nx);
   auto x = p_.x;
   auto theta = p_.column(kHeading);
   const double v0 = params_.speed;
@@ -233,21 +235,62 @@ void VicsekModel::lattice(Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::H
         long cx = static_cast<long>(px), cy = static_cast<long>(py);
         cx = cx >= L ? L - 1 : cx;
         cy = cy >= L ? L - 1 : cy;
-        Kokkos::atomic_add(&acc(0, cy - loy, cx - lox), 1.0);
-        Kokkos::atomic_add(&acc(1, cy - loy, cx - lox), v0 * kmath::cos(theta(i)));
-        Kokkos::atomic_add(&acc(2, cy - loy, cx - lox), v0 * kmath::sin(theta(i)));
+        Kokkos::atomic_add(&acc(0, cy - loy, cx - lox), int64_t(1));
+        Kokkos::atomic_add(&acc(1, cy - loy, cx - lox), static_cast<int64_t>(kmath::cos(theta(i)) * kFixed));
+        Kokkos::atomic_add(&acc(2, cy - loy, cx - lox), static_cast<int64_t>(kmath::sin(theta(i)) * kFixed));
       });
   Kokkos::parallel_for(
       "vicsek_lattice_mean", Kokkos::MDRangePolicy<Exec, Kokkos::Rank<2>>({0, 0}, {ny, nx}),
       KOKKOS_LAMBDA(long j, long i) {
-        const double c = acc(0, j, i);
-        acc(1, j, i) = c > 0 ? acc(1, j, i) / c : 0.0;
-        acc(2, j, i) = c > 0 ? acc(2, j, i) / c : 0.0;
+        const int64_t c = acc(0, j, i);
+        mean(0, j, i) = static_cast<double>(c);
+        mean(1, j, i) = c > 0 ? v0 * (static_cast<double>(acc(1, j, i)) / kFixed) / static_cast<double>(c) : 0.0;
+        mean(2, j, i) = c > 0 ? v0 * (static_cast<double>(acc(2, j, i)) / kFixed) / static_cast<double>(c) : 0.0;
       });
   Kokkos::fence();
   if (out.extent(0) != 3 || static_cast<long>(out.extent(1)) != ny || static_cast<long>(out.extent(2)) != nx)
     out = Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::HostSpace>("vicsek_lattice_host", 3, ny, nx);
-  Kokkos::deep_copy(out, acc);
+  Kokkos::deep_copy(out, mean);
+}
+
+void VicsekModel::owned_state(std::vector<int64_t>& ids, std::vector<double>& state) const {
+  const int n = p_.n_local;
+  auto x_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.x);
+  auto id_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.id);
+  auto aux_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.aux);
+  auto theta_h = Kokkos::subview(aux_h, Kokkos::ALL, kHeading.first);
+  ids.assign(id_h.data(), id_h.data() + n);
+  state.resize(3 * static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    state[3 * i] = x_h(i, 0);
+    state[3 * i + 1] = x_h(i, 1);
+    state[3 * i + 2] = theta_h(i);
+  }
+}
+
+void VicsekModel::restore(const std::vector<int64_t>& ids, const std::vector<double>& state, long step) {
+  const int n = static_cast<int>(ids.size());
+  p_.n_ghost = 0;
+  p_.reserve(static_cast<size_t>(n));
+  auto x_h = Kokkos::create_mirror_view(p_.x);
+  auto id_h = Kokkos::create_mirror_view(p_.id);
+  auto aux_h = Kokkos::create_mirror_view(p_.aux);
+  auto theta_h = Kokkos::subview(aux_h, Kokkos::ALL, kHeading.first);
+  for (int i = 0; i < n; ++i) {
+    id_h(i) = ids[i];
+    x_h(i, 0) = state[3 * i];
+    x_h(i, 1) = state[3 * i + 1];
+    theta_h(i) = state[3 * i + 2];
+  }
+  Kokkos::deep_copy(p_.x, x_h);
+  Kokkos::deep_copy(p_.id, id_h);
+  Kokkos::deep_copy(p_.aux, aux_h);
+  p_.n_local = n;
+  long total = 0, mine = n;
+  MPI_Allreduce(&mine, &total, 1, MPI_LONG, MPI_SUM, decomp_->comm());
+  if (total != n_global_) fail("vicsek: restore got ", total, " particles, the model has ", n_global_);
+  exchange_->distribute(p_);
+  step_ = step;
 }
 
 void VicsekModel::neighbour_counts(std::vector<int64_t>& ids, std::vector<int>& counts) {

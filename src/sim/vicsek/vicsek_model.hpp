@@ -21,8 +21,11 @@
 // Rank-count independence: every random number is CounterRng(seed, stream).uniform(id, step) of the
 // particle's global id, and the neighbour sums are accumulated in 64-bit fixed point
 // (round(cos * 2^40) etc.), which is associative, so the result does not depend on the order in which
-// neighbours are visited; hence 1, 2, 4 ranks give bit-identical trajectories. (Quantising the unit
-// vectors to 2^-40 ~ 1e-12 is far below any physical effect.)
+// neighbours are visited; hence 1, 2, 4 ranks give bit-identical trajectories. The order parameter
+// and the lattice's mean velocities are sums of the same fixed-point unit vectors (exact integer sums,
+// also across ranks), so every output is bitwise the same for any rank count and particle order
+// (which is what lets a run restored from a checkpoint continue bit-identically). (Quantising the
+// unit vectors to 2^-40 ~ 1e-12 is far below any physical effect.)
 //
 // Lattice-ization (seed 002 §III.C): L x L unit cells, channels (count, mean vx, mean vy) with mean = 0
 // in empty cells; requires r <= 1 so that the exchange's cell grid is the L x L lattice and every rank
@@ -86,6 +89,12 @@ class VicsekModel {
   void neighbour_counts(std::vector<int64_t>& ids, std::vector<int>& counts);
   // Every particle, sorted by id, on every rank (collective; small systems only).
   std::vector<VicsekParticle> gather() const;
+  // Owned particles' exact state for checkpoints: ids and (x, y, theta) per particle, positions as
+  // integrated (not re-wrapped).
+  void owned_state(std::vector<int64_t>& ids, std::vector<double>& state) const;
+  // Replaces every particle by `state` (any subset per rank, all N together; e.g. id blocks read
+  // from a checkpoint) at step index `step` (collective). The run continues bit-identically.
+  void restore(const std::vector<int64_t>& ids, const std::vector<double>& state, long step);
 
  private:
   void prepare_neighbours();  // migrate + sort + ghosts + cell list at the current state

@@ -19,8 +19,15 @@
 // Run file: /phi (steps+1) phi(t) for t = 0..steps; /lattice (frames, 3, L, L) (time, channel, y, x)
 // with channels count, mean vx, mean vy and /lattice_step (frames); attributes L, N, eta, rho, ...
 // Summary: /sizes, /etas, /phi_mean and /phi_std (nL, neta, K): mean and standard deviation over
-// t in [transient, steps] of every run. A SIGTERM/SIGUSR1 stops the sweep after the current run
-// (completed run files and the summary of completed runs are kept).
+// t in [transient, steps] of every run. Every dataset is bitwise the same on any rank count.
+//   stop_check_every = 10          steps between polls of the stop flag (SIGTERM/SIGUSR1)
+//   restart = true                 resume from <prefix>.checkpoint.h5 when it exists
+// Stop and resume: at the first poll after a stop signal the current run's file is committed as far
+// as it got (attribute complete = 0), the summary of finished runs is written, and the sweep state
+// (run, step, phi so far, particles) goes to <prefix>.checkpoint.h5 (vicsek_checkpoint.hpp). Rerunning
+// the deck on any rank count copies the run's lattice frames into a new file and continues: every
+// file is bitwise the uninterrupted sweep's. The checkpoint is removed when the sweep completes; one
+// written by a deck with other sweep-shaping keys is refused.
 #include "core/stage.hpp"
 
 namespace macrodyn::vicsek {

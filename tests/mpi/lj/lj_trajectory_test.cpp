@@ -55,7 +55,7 @@ TEST_CASE("LJ restart continues bit-identically", "[lj][restart]") {
     LjSystem a(MPI_COMM_WORLD, {kL, kL, kL}, kN, prm);
     a.set_atoms(sc_atoms(MPI_COMM_WORLD, kL, kN, 1.2, 0.0, 3));
     a.run(100);
-    save_checkpoint("lj_restart_test.h5", a);  // through the checkpoint file, in id order
+    save_checkpoint("lj_restart_test.h5", MPI_COMM_WORLD, a);  // through the checkpoint file, in id order
     a.run(100);
     const CheckpointState saved = load_checkpoint("lj_restart_test.h5", MPI_COMM_WORLD);
     REQUIRE(saved.step == 100);
