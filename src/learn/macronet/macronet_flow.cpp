@@ -71,6 +71,8 @@ FlowSpec FlowSpec::read_attrs(const io::H5File& f, const std::string& o, const s
   s.activation = f.attr_string(o, p + "activation");
   s.lipschitz = f.attr_double(o, p + "lipschitz");
   s.seed = f.attr_int(o, p + "seed");
+  s.shape = {s.in_dim};
+  if (!f.has_attr(o, p + "network")) return s;  // files written before one-sided models: flows
   s.network = f.attr_string(o, p + "network");
   s.channels.clear();
   for (double c : f.attr_doubles(o, p + "channels")) s.channels.push_back(long(c));

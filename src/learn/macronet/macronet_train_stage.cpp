@@ -123,6 +123,31 @@ class MacroNetTrainStage : public Stage {
     info.precision = precision_;
     info.steps = result.steps;
     save_macronet(ctx.path(model_), ctx, net, info);
+    log_loss_terms(ctx, trainer, loss_fn, U, V);
+  }
+
+  // The loss terms over the training set in training-mode batches (batch statistics, as during
+  // training), logged after the model is saved (these forwards move the running statistics).
+  template <class T>
+  void log_loss_terms(RunContext& ctx, nn::DataParallelTrainer<T>& trainer, PairLossEvaluator<T>& loss_fn,
+                      const SampleMatrix& U, const SampleMatrix& V) {
+    const auto perm = trainer.global_permutation(0);
+    double sums[3] = {0, 0, 0};
+    nn::Tensor<T> ub, vb;
+    for (int64_t k = 0; k < trainer.batches_per_epoch(); ++k) {
+      int64_t gsize = 0;
+      const auto ids = trainer.local_batch(perm, k, &gsize);
+      gather(U, ids, ub);
+      gather(V, ids, vb);
+      const std::vector<uint64_t> gids(ids.begin(), ids.end());
+      const auto r = loss_fn(ub, vb, gids, uint64_t(U.n), 0, 1.0 / double(trainer.options().n_samples), false);
+      sums[0] += r.prediction;
+      sums[1] += r.nll_u;
+      sums[2] += r.nll_v;
+    }
+    MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_DOUBLE, MPI_SUM, ctx.comm);
+    log::info("macronet train terms (training-mode batches): prediction ", sums[0], "  nll_u ", sums[1], "  nll_v ",
+              sums[2]);
   }
 
   std::string data_;
