@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "learn/selfsimilar/block_gather.hpp"
 
 namespace macrodyn::selfsimilar {
 
@@ -57,18 +58,7 @@ IdView to_device_ids(const std::vector<int64_t>& ids, long offset) {
 
 template <class T>
 void gather_micro_pairs(const CaRuleData& d, long first, const IdView& ids, nn::Tensor<T>& x, nn::Tensor<T>& target) {
-  const long B = static_cast<long>(ids.extent(0)), W = d.width, steps = d.rows - 1;
-  nn::ensure_shape(x, "ca_x", W, B);
-  nn::ensure_shape(target, "ca_target", W, B);
-  auto cells = d.cells;
-  auto xx = x, tt = target;
-  Kokkos::parallel_for(
-      "selfsimilar::gather_micro", Kokkos::MDRangePolicy<nn::ExecSpace, Kokkos::Rank<2>>({0, 0}, {B, W}),
-      KOKKOS_LAMBDA(long b, long i) {
-        const long s = first + ids(b) / steps, t = ids(b) % steps;
-        xx(i, b) = static_cast<T>(cells(s, t, i));
-        tt(i, b) = static_cast<T>(cells(s, t + 1, i));
-      });
+  gather_row_pairs(d.cells, first, ids, x, target);
 }
 
 template <class T>
@@ -92,22 +82,7 @@ void gather_micro_windows(const CaRuleData& d, long first, const IdView& ids, nn
 template <class T>
 void gather_macro_pairs(const CaRuleData& d, long first, int group, const IdView& ids, nn::Tensor<T>& x_now,
                         nn::Tensor<T>& x_next, nn::Tensor<T>& target) {
-  const long B = static_cast<long>(ids.extent(0)), W = d.width, N = group, M = W / N, taus = d.rows / N - 1;
-  if (taus < 1) fail("rule ", d.rule, ": ", d.rows, " rows give no pair of ", N, "-row blocks");
-  nn::ensure_shape(x_now, "ca_x_now", N * W, B);
-  nn::ensure_shape(x_next, "ca_x_next", N * W, B);
-  nn::ensure_shape(target, "ca_block_target", N * N * M, B);
-  auto cells = d.cells;
-  auto xn = x_now, xx = x_next, tt = target;
-  Kokkos::parallel_for(
-      "selfsimilar::gather_macro", Kokkos::MDRangePolicy<nn::ExecSpace, Kokkos::Rank<3>>({0, 0, 0}, {B, N, W}),
-      KOKKOS_LAMBDA(long b, long dt, long i) {
-        const long s = first + ids(b) / taus, row = (ids(b) % taus) * N + dt;
-        xn(dt * W + i, b) = static_cast<T>(cells(s, row, i));
-        const T next = static_cast<T>(cells(s, row + N, i));
-        xx(dt * W + i, b) = next;
-        tt((dt * N + i % N) * M + i / N, b) = next;
-      });
+  gather_block_pairs(d.cells, first, group, group, ids, x_now, x_next, target);
 }
 
 template void gather_micro_pairs<double>(const CaRuleData&, long, const IdView&, nn::Tensor<double>&,

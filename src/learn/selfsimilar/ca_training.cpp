@@ -7,11 +7,9 @@
 #include "nn/mse_loss.hpp"
 
 namespace macrodyn::selfsimilar {
-namespace {
-
 template <class T>
-std::vector<double> run_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrainOptions& opt, long n_samples,
-                               const nn::BatchLoss& loss) {
+std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrainOptions& opt, long n_samples,
+                                        const std::function<double(const std::vector<int64_t>&, double)>& loss) {
   nn::Adam<T> adam(model.parameters(), opt.lr, 0.9, 0.999, 1e-8, opt.weight_decay);
   nn::TrainerOptions topt;
   topt.n_samples = n_samples;
@@ -34,8 +32,6 @@ std::vector<double> run_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrain
   return curve;
 }
 
-}  // namespace
-
 template <class T>
 std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
                                       nn::Sequential<T>& dynamics) {
@@ -51,7 +47,7 @@ std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, lon
     site->backward_parameters(dlogits);
     return l;
   };
-  const auto curve = run_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss);
+  const auto curve = run_training_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss);
   copy_parameters<T>(*site, dynamics);
   return curve;
 }
@@ -73,9 +69,13 @@ std::vector<double> train_ca_coarse_graining(MPI_Comm comm, const CaRuleData& da
       l += pipeline.consistency_step(x_now, x_next, opt.consistency_weight, macro_sites / weight);
     return l;
   };
-  return run_epochs<T>(comm, pipeline, opt, data.macro_pairs(n_train, group), loss);
+  return run_training_epochs<T>(comm, pipeline, opt, data.macro_pairs(n_train, group), loss);
 }
 
+template std::vector<double> run_training_epochs<double>(
+    MPI_Comm, nn::Layer<double>&, const CaTrainOptions&, long, const std::function<double(const std::vector<int64_t>&, double)>&);
+template std::vector<double> run_training_epochs<float>(
+    MPI_Comm, nn::Layer<float>&, const CaTrainOptions&, long, const std::function<double(const std::vector<int64_t>&, double)>&);
 template std::vector<double> train_ca_dynamics<double>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
                                                        nn::Sequential<double>&);
 template std::vector<double> train_ca_dynamics<float>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,

@@ -14,6 +14,7 @@
 // Both return the mean training loss of every epoch (the loss curve).
 #include <mpi.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ struct CaTrainOptions {
   double progress_interval_s = 10.0;
   std::string label = "selfsimilar";
 };
+
+// The shared loop: Adam on model.parameters(), DataParallelTrainer over n_samples ids, one entry per
+// epoch in the returned curve (stops early as described for stop_loss).
+template <class T>
+std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrainOptions& opt, long n_samples,
+                                        const std::function<double(const std::vector<int64_t>&, double)>& loss);
 
 template <class T>
 std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,

@@ -1,6 +1,7 @@
 #include "learn/selfsimilar/selfsimilar_evaluate_stage.hpp"
 
 #include "learn/selfsimilar/ca_pipeline.hpp"
+#include "learn/selfsimilar/diffusion_pipeline.hpp"
 
 namespace macrodyn::selfsimilar {
 namespace {
@@ -8,12 +9,23 @@ namespace {
 class SelfSimilarEvaluateStage : public Stage {
  public:
   explicit SelfSimilarEvaluateStage(const ConfigTable& t)
-      : system_(t.get_string("system", "cellular_automata", {"cellular_automata"})), ca_(parse_ca_evaluate(t)) {}
-  void run(RunContext& ctx) override { evaluate_ca(ca_, ctx); }
+      : system_(t.get_string("system", "cellular_automata", {"cellular_automata", "diffusion"})) {
+    if (system_ == "diffusion")
+      diffusion_ = parse_diffusion_evaluate(t);
+    else
+      ca_ = parse_ca_evaluate(t);
+  }
+  void run(RunContext& ctx) override {
+    if (system_ == "diffusion")
+      evaluate_diffusion(diffusion_, ctx);
+    else
+      evaluate_ca(ca_, ctx);
+  }
 
  private:
   std::string system_;
   CaEvaluateConfig ca_;
+  DiffusionEvaluateConfig diffusion_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "learn/selfsimilar/selfsimilar_train_stage.hpp"
 
 #include "learn/selfsimilar/ca_pipeline.hpp"
+#include "learn/selfsimilar/diffusion_pipeline.hpp"
 
 namespace macrodyn::selfsimilar {
 namespace {
@@ -8,12 +9,23 @@ namespace {
 class SelfSimilarTrainStage : public Stage {
  public:
   explicit SelfSimilarTrainStage(const ConfigTable& t)
-      : system_(t.get_string("system", "cellular_automata", {"cellular_automata"})), ca_(parse_ca_train(t)) {}
-  void run(RunContext& ctx) override { train_ca(ca_, ctx); }
+      : system_(t.get_string("system", "cellular_automata", {"cellular_automata", "diffusion"})) {
+    if (system_ == "diffusion")
+      diffusion_ = parse_diffusion_train(t);
+    else
+      ca_ = parse_ca_train(t);
+  }
+  void run(RunContext& ctx) override {
+    if (system_ == "diffusion")
+      train_diffusion(diffusion_, ctx);
+    else
+      train_ca(ca_, ctx);
+  }
 
  private:
   std::string system_;
   CaTrainConfig ca_;
+  DiffusionTrainConfig diffusion_;
 };
 
 }  // namespace
