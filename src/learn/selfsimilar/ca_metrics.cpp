@@ -83,9 +83,9 @@ CaBlockMetrics ca_block_metrics(MPI_Comm comm, MacroPipeline<T>& pipeline, const
   return m;
 }
 
-#define MACRODYN_CA_METRICS(T)                                                                               \
-  template int ca_truth_table_correct<T>(nn::Sequential<T>&, int, int);                                      \
-  template double ca_next_state_accuracy<T>(MPI_Comm, nn::Sequential<T>&, const CaRuleData&, long, long);    \
+#define MACRODYN_CA_METRICS(T)                                                                            \
+  template int ca_truth_table_correct<T>(nn::Sequential<T>&, int, int);                                   \
+  template double ca_next_state_accuracy<T>(MPI_Comm, nn::Sequential<T>&, const CaRuleData&, long, long); \
   template CaBlockMetrics ca_block_metrics<T>(MPI_Comm, MacroPipeline<T>&, const CaRuleData&, long, long, int);
 MACRODYN_CA_METRICS(double)
 MACRODYN_CA_METRICS(float)

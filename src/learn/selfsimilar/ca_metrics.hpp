@@ -27,7 +27,8 @@ template <class T>
 int ca_truth_table_correct(nn::Sequential<T>& dynamics, int rule, int width);
 
 template <class T>
-double ca_next_state_accuracy(MPI_Comm comm, nn::Sequential<T>& dynamics, const CaRuleData& data, long first, long count);
+double ca_next_state_accuracy(MPI_Comm comm, nn::Sequential<T>& dynamics, const CaRuleData& data, long first,
+                              long count);
 
 template <class T>
 CaBlockMetrics ca_block_metrics(MPI_Comm comm, MacroPipeline<T>& pipeline, const CaRuleData& data, long first,

@@ -46,7 +46,8 @@ std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics(int width, uint64_t se
 
 template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer(int group, int width, uint64_t seed, bool binary) {
-  if (group < 1 || width % group != 0) fail("coarse-grainer: width ", width, " is not a multiple of group size ", group);
+  if (group < 1 || width % group != 0)
+    fail("coarse-grainer: width ", width, " is not a multiple of group size ", group);
   auto p = std::make_shared<nn::Sequential<T>>();
   p->add(std::make_shared<nn::Conv<T>>(nn::conv_options(2, 1, 1, {group, width}, {group}, {group}), seed, 2));
   p->add(std::make_shared<nn::Activation<T>>(nn::ActivationKind::Sigmoid, static_cast<size_t>(width / group)));
@@ -58,7 +59,8 @@ template <class T>
 std::shared_ptr<nn::Sequential<T>> make_ca_decoder(int group, int macro_width, uint64_t seed) {
   auto d = std::make_shared<nn::Sequential<T>>();
   d->add(std::make_shared<nn::Conv<T>>(nn::conv_options(1, 1, group * group, {macro_width}, {1}), seed, 3));
-  d->add(std::make_shared<nn::Activation<T>>(nn::ActivationKind::Sigmoid, static_cast<size_t>(group * group * macro_width)));
+  d->add(std::make_shared<nn::Activation<T>>(nn::ActivationKind::Sigmoid,
+                                             static_cast<size_t>(group * group * macro_width)));
   return d;
 }
 
@@ -75,12 +77,12 @@ void copy_parameters(nn::Layer<T>& from, nn::Layer<T>& to) {
   }
 }
 
-#define MACRODYN_CA_NETWORKS(T)                                                               \
-  template std::shared_ptr<nn::Sequential<T>> make_ca_dynamics<T>(int, uint64_t);            \
-  template std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics<T>(int, uint64_t);      \
-  template std::shared_ptr<nn::Sequential<T>> make_ca_site_dynamics<T>(uint64_t);            \
+#define MACRODYN_CA_NETWORKS(T)                                                                    \
+  template std::shared_ptr<nn::Sequential<T>> make_ca_dynamics<T>(int, uint64_t);                  \
+  template std::shared_ptr<nn::Sequential<T>> make_ca_macro_dynamics<T>(int, uint64_t);            \
+  template std::shared_ptr<nn::Sequential<T>> make_ca_site_dynamics<T>(uint64_t);                  \
   template std::shared_ptr<nn::Sequential<T>> make_ca_coarse_grainer<T>(int, int, uint64_t, bool); \
-  template std::shared_ptr<nn::Sequential<T>> make_ca_decoder<T>(int, int, uint64_t);        \
+  template std::shared_ptr<nn::Sequential<T>> make_ca_decoder<T>(int, int, uint64_t);              \
   template void copy_parameters<T>(nn::Layer<T>&, nn::Layer<T>&);
 MACRODYN_CA_NETWORKS(double)
 MACRODYN_CA_NETWORKS(float)

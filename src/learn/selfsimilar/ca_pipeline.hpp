@@ -3,11 +3,11 @@
 // sec. III A, Table I, Fig. 3, Fig. 7 / S5), run by the train and evaluate stages.
 //
 // train_ca: for every rule: train the dynamics learner f on the micro rows (stage 1), then (rules
-//   in coarse_rules, default all) for every group size N train the coarse-grainer P and decoder P' with f frozen and shared at the
-//   macro level (stage 2; self_similar = false trains a macro dynamics of the same architecture
-//   with its own parameters instead: the non-self-similar baseline).
-//   Models file: /rule<R>/dynamics, /rule<R>/N<n>/{coarse_grainer, decoder, macro_dynamics}
-//   (nn/model_io layout), loss curves /rule<R>/dynamics_loss and /rule<R>/N<n>/loss (per epoch).
+//   in coarse_rules, default all) for every group size N train the coarse-grainer P and decoder P' with f frozen and
+//   shared at the macro level (stage 2; self_similar = false trains a macro dynamics of the same architecture with its
+//   own parameters instead: the non-self-similar baseline). Models file: /rule<R>/dynamics,
+//   /rule<R>/N<n>/{coarse_grainer, decoder, macro_dynamics} (nn/model_io layout), loss curves /rule<R>/dynamics_loss
+//   and /rule<R>/N<n>/loss (per epoch).
 // evaluate_ca: on the held-out samples of every rule: next-state accuracy and the truth-table
 //   probe of f, and for every N the consistency (eq. 6) and the reconstruction MSE; prints
 //   `selfsimilar ca rule<R> accuracy <a>` and `selfsimilar ca rule<R> N<n> consistency <c>`.
@@ -26,17 +26,17 @@ namespace macrodyn::selfsimilar {
 struct CaTrainConfig {
   std::string data = "cellular_automata.h5";
   std::string file = "selfsimilar_ca_models.h5";
-  std::vector<long long> rules;  // empty: every rule in the data
+  std::vector<long long> rules;         // empty: every rule in the data
   std::vector<long long> coarse_rules;  // rules that get stage 2 (empty: all of `rules`)
   std::vector<long long> group_sizes = {2, 3, 4};
   double holdout = 0.1;
   bool self_similar = true;
   bool binary_macrostates = true;  // coarse-grainer ends with StraightThroughBinarize
-  long dynamics_restarts = 3;          // stage 1 is repeated while its last loss > dynamics_restart_loss
+  long dynamics_restarts = 3;      // stage 1 is repeated while its last loss > dynamics_restart_loss
   double dynamics_restart_loss = 1e-2;
-  long coarse_restarts = 4;            // stage 2 runs from this many initialisations; lowest loss kept
-  CaTrainOptions dynamics;  // stage 1
-  CaTrainOptions coarse;    // stage 2
+  long coarse_restarts = 4;  // stage 2 runs from this many initialisations; lowest loss kept
+  CaTrainOptions dynamics;   // stage 1
+  CaTrainOptions coarse;     // stage 2
 };
 
 struct CaEvaluateConfig {

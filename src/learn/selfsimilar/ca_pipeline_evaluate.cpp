@@ -11,7 +11,6 @@
 namespace macrodyn::selfsimilar {
 namespace {
 
-
 // Rows of a (features, B) tensor written as a (B, features) dataset.
 void write_columns(io::H5File& file, const std::string& name, const nn::Tensor<double>& t) {
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), t);
@@ -65,7 +64,8 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
   for (size_t i = 1; i < group_attr.size(); ++i) groups.push_back(static_cast<int>(group_attr[i]));
 
   std::vector<std::string> result_lines;
-  std::vector<double> rule_col, accuracy, truth, table_rule, table_group, consistency, binary_consistency, reconstruction;
+  std::vector<double> rule_col, accuracy, truth, table_rule, table_group, consistency, binary_consistency,
+      reconstruction;
   auto out = io::H5File::create(ctx.path(config.file), ctx.comm);
   io::write_provenance(out, ctx);
   out.set_attr("/", "system", std::string("cellular_automata"));
@@ -105,8 +105,8 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
       char line[160];
       std::snprintf(line, sizeof line, "selfsimilar ca rule%d N%d consistency %.6g", rule, N, m.consistency);
       result_lines.push_back(line);
-      log::info("selfsimilar ca rule", rule, " N", N, ": binary consistency ", m.binary_consistency, ", reconstruction ",
-                m.reconstruction);
+      log::info("selfsimilar ca rule", rule, " N", N, ": binary consistency ", m.binary_consistency,
+                ", reconstruction ", m.reconstruction);
       if (pattern) write_macro_pattern(out, "/patterns" + ng, pipeline, data, first, N);
     }
   }

@@ -68,9 +68,9 @@ std::unique_ptr<MacroPipeline<double>> train_rule_coarse_graining(const CaTrainC
                        kRestartSeedStep * r;
     auto macro = make_ca_macro_dynamics<double>(M, s);
     if (config.self_similar) copy_parameters<double>(f, *macro);
-    auto pipeline = std::make_unique<MacroPipeline<double>>(
-        make_ca_coarse_grainer<double>(N, W, s, config.binary_macrostates), macro, make_ca_decoder<double>(N, M, s),
-        !config.self_similar);
+    auto pipeline =
+        std::make_unique<MacroPipeline<double>>(make_ca_coarse_grainer<double>(N, W, s, config.binary_macrostates),
+                                                macro, make_ca_decoder<double>(N, M, s), !config.self_similar);
     CaTrainOptions opt = config.coarse;
     opt.seed = s;
     opt.progress_interval_s = ctx.progress_interval_s;

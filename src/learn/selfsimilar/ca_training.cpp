@@ -64,7 +64,8 @@ std::vector<double> train_ca_coarse_graining(MPI_Comm comm, const CaRuleData& da
     pipeline.forward(x_now, y, true);
     double l = nn::mse_loss(y, target, dy, features / weight);
     pipeline.backward_parameters(dy);
-    if (opt.autoencode_weight > 0) l += pipeline.autoencode_step(x_next, target, opt.autoencode_weight, features / weight);
+    if (opt.autoencode_weight > 0)
+      l += pipeline.autoencode_step(x_next, target, opt.autoencode_weight, features / weight);
     if (opt.consistency_weight > 0)
       l += pipeline.consistency_step(x_now, x_next, opt.consistency_weight, macro_sites / weight);
     return l;
@@ -73,9 +74,11 @@ std::vector<double> train_ca_coarse_graining(MPI_Comm comm, const CaRuleData& da
 }
 
 template std::vector<double> run_training_epochs<double>(
-    MPI_Comm, nn::Layer<double>&, const CaTrainOptions&, long, const std::function<double(const std::vector<int64_t>&, double)>&);
+    MPI_Comm, nn::Layer<double>&, const CaTrainOptions&, long,
+    const std::function<double(const std::vector<int64_t>&, double)>&);
 template std::vector<double> run_training_epochs<float>(
-    MPI_Comm, nn::Layer<float>&, const CaTrainOptions&, long, const std::function<double(const std::vector<int64_t>&, double)>&);
+    MPI_Comm, nn::Layer<float>&, const CaTrainOptions&, long,
+    const std::function<double(const std::vector<int64_t>&, double)>&);
 template std::vector<double> train_ca_dynamics<double>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
                                                        nn::Sequential<double>&);
 template std::vector<double> train_ca_dynamics<float>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,

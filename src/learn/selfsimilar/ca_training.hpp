@@ -29,9 +29,9 @@ struct CaTrainOptions {
   long epochs = 20;
   double lr = 1e-3;
   double weight_decay = 5e-4;
-  double stop_loss = 0.0;  // 0: never stop early
+  double stop_loss = 0.0;           // 0: never stop early
   double consistency_weight = 0.0;  // stage 2: weight of the consistency |F(P(X_t)) - P(X_{t+1})|^2
-  double autoencode_weight = 0.0;  // stage 2: weight of |X_{t+1} - P'(P(X_{t+1}))|^2 (macro_pipeline.hpp)
+  double autoencode_weight = 0.0;   // stage 2: weight of |X_{t+1} - P'(P(X_{t+1}))|^2 (macro_pipeline.hpp)
   uint64_t seed = 1;
   double progress_interval_s = 10.0;
   std::string label = "selfsimilar";

@@ -11,7 +11,8 @@ namespace macrodyn::selfsimilar {
 
 long DiffusionField::n_train(double holdout) const {
   const long held = std::max(1L, static_cast<long>(std::lround(holdout * static_cast<double>(runs))));
-  if (held >= runs) fail("diffusion dataset ", name, ": ", runs, " runs leave none for training with holdout ", holdout);
+  if (held >= runs)
+    fail("diffusion dataset ", name, ": ", runs, " runs leave none for training with holdout ", holdout);
   return runs - held;
 }
 

@@ -78,7 +78,8 @@ void evaluate_diffusion(const DiffusionEvaluateConfig& config, RunContext& ctx) 
     dts.push_back(data.dt);
     d_kernel.push_back(kernel_diffusion(*f));
     auto vh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), data.values);
-    std::vector<double> held(vh.data() + first * data.rows * data.sites, vh.data() + data.runs * data.rows * data.sites);
+    std::vector<double> held(vh.data() + first * data.rows * data.sites,
+                             vh.data() + data.runs * data.rows * data.sites);
     d_micro.push_back(mode_decay_diffusion(held, count, data.rows, data.sites));
     log::info("selfsimilar diffusion ", data.name, " micro_mse ", micro_mse.back(), " D_kernel ", d_kernel.back(),
               " D_micro ", d_micro.back());

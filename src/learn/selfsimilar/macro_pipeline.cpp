@@ -81,7 +81,8 @@ double MacroPipeline<T>::consistency_step(const nn::Tensor<T>& x_now, const nn::
   encoder_->forward(x_next, ytrue_, true);
   auto d = dcons_;
   Kokkos::parallel_for(
-      "selfsimilar::negate", Kokkos::MDRangePolicy<nn::ExecSpace, Kokkos::Rank<2>>({0, 0}, {long(d.extent(0)), long(d.extent(1))}),
+      "selfsimilar::negate",
+      Kokkos::MDRangePolicy<nn::ExecSpace, Kokkos::Rank<2>>({0, 0}, {long(d.extent(0)), long(d.extent(1))}),
       KOKKOS_LAMBDA(long i, long s) { d(i, s) = -d(i, s); });  // dl/dP(X_{t+1}) = -dl/dF(P(X_t))
   encoder_->backward_parameters(dcons_);
   return l;

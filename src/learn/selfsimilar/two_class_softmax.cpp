@@ -27,7 +27,8 @@ void require_shapes(const nn::Tensor<T>& logits, const nn::Tensor<T>& target, co
 
 template <class T>
 void TwoClassProbability<T>::forward(const nn::Tensor<T>& x, nn::Tensor<T>& y, bool) {
-  if (x.extent(0) != 2 * sites_) fail("two_class_probability: input has ", x.extent(0), " features, expected ", 2 * sites_);
+  if (x.extent(0) != 2 * sites_)
+    fail("two_class_probability: input has ", x.extent(0), " features, expected ", 2 * sites_);
   const size_t B = x.extent(1);
   nn::ensure_shape(y, "two_class_y", sites_, B);
   nn::ensure_shape(p_, "two_class_p", sites_, B);
@@ -100,7 +101,8 @@ long two_class_correct(const nn::Tensor<T>& logits, const nn::Tensor<T>& target)
 
 template class TwoClassProbability<double>;
 template class TwoClassProbability<float>;
-template double two_class_nll<double>(const nn::Tensor<double>&, const nn::Tensor<double>&, double, nn::Tensor<double>&);
+template double two_class_nll<double>(const nn::Tensor<double>&, const nn::Tensor<double>&, double,
+                                      nn::Tensor<double>&);
 template double two_class_nll<float>(const nn::Tensor<float>&, const nn::Tensor<float>&, double, nn::Tensor<float>&);
 template long two_class_correct<double>(const nn::Tensor<double>&, const nn::Tensor<double>&);
 template long two_class_correct<float>(const nn::Tensor<float>&, const nn::Tensor<float>&);

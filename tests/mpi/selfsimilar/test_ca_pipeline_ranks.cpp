@@ -1,9 +1,9 @@
 // The CA self-similar pipeline (simulate -> train -> evaluate) gives the 1-rank result on any rank
 // count: the data-parallel trainer sums the same global batches, evaluation sums are reduced.
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "core/runtime.hpp"

@@ -2,9 +2,9 @@
 // Both rules must be learnt (>= 99.9% held-out next-state accuracy), and the learnt coarse-grainings
 // must reproduce the self-similar dynamics paper's Table I verdicts for rule 60 at N = 2 and rule
 // 85 at N = 3 (consistency < 1e-3) and for rule 60 at N = 3, rule 85 at N = 2 (consistency > 0.05).
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <string>
 

@@ -19,7 +19,8 @@ inline CaRuleData make_ca_data(int rule, long samples, long rows, long width, ui
   auto h = Kokkos::create_mirror_view(d.cells);
   const CounterRng rng(seed, 0xCA);
   for (long s = 0; s < samples; ++s)
-    for (long x = 0; x < width; ++x) h(s, 0, x) = rng.uniform(static_cast<uint64_t>(s), 0, static_cast<uint32_t>(x)) < 0.5;
+    for (long x = 0; x < width; ++x)
+      h(s, 0, x) = rng.uniform(static_cast<uint64_t>(s), 0, static_cast<uint32_t>(x)) < 0.5;
   Kokkos::deep_copy(d.cells, h);
   ca::evolve_spacetime<nn::ExecSpace>(d.cells, rules);
   return d;

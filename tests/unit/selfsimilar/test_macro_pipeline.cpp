@@ -13,8 +13,9 @@ using namespace macrodyn::selfsimilar;
 
 namespace {
 MacroPipeline<double> make_pipeline(int N, int W, bool train_dynamics) {
-  return MacroPipeline<double>(make_ca_coarse_grainer<double>(N, W, 11, false), make_ca_macro_dynamics<double>(W / N, 17),
-                               make_ca_decoder<double>(N, W / N, 13), train_dynamics);
+  return MacroPipeline<double>(make_ca_coarse_grainer<double>(N, W, 11, false),
+                               make_ca_macro_dynamics<double>(W / N, 17), make_ca_decoder<double>(N, W / N, 13),
+                               train_dynamics);
 }
 }  // namespace
 
@@ -47,8 +48,8 @@ TEST_CASE("Autoencoding term: parameter gradients match finite differences", "[s
     for (auto& q : pipeline.parameters()) Kokkos::deep_copy(q.grad, 0.0);
     pipeline.autoencode_step(x, target, 0.5, 7.0);
     const auto analytic = gradcheck::to_vector(p.grad);
-    const auto fd = gradcheck::fd_gradient<double>([&] { return pipeline.autoencode_step(x, target, 0.5, 7.0); },
-                                                   p.value, 1e-5);
+    const auto fd =
+        gradcheck::fd_gradient<double>([&] { return pipeline.autoencode_step(x, target, 0.5, 7.0); }, p.value, 1e-5);
     CHECK(gradcheck::relative_error(analytic, fd) < 1e-6);
   }
 }
@@ -74,8 +75,8 @@ TEST_CASE("Consistency term: parameter gradients match finite differences", "[se
     for (auto& q : pipeline.parameters()) Kokkos::deep_copy(q.grad, 0.0);
     pipeline.consistency_step(x_now, x_next, 0.7, 5.0);
     const auto analytic = gradcheck::to_vector(p.grad);
-    const auto fd = gradcheck::fd_gradient<double>(
-        [&] { return pipeline.consistency_step(x_now, x_next, 0.7, 5.0); }, p.value, 1e-5);
+    const auto fd = gradcheck::fd_gradient<double>([&] { return pipeline.consistency_step(x_now, x_next, 0.7, 5.0); },
+                                                   p.value, 1e-5);
     INFO(p.name);
     CHECK(gradcheck::relative_error(analytic, fd) < 1e-6);
   }
