@@ -103,7 +103,7 @@ class LatentPhase : public Stage {
     configs_ = t.get_int("configurations", 0, Range::at_least(0));
     const std::string loss = t.get_string("loss", "L_x,p", {"L_z", "L_x", "L_x,p"});
     loss_ = parse_latent_loss(loss);
-    spec_.kind = t.get_string("model", "mlp", {"mlp", "onsager"});
+    spec_.kind = t.get_string("model", "mlp", {"mlp", "onsager", "gfinn"});
     spec_.hidden = sizes_of(t, "hidden", spec_.kind == "onsager" ? std::vector<long long>{32, 64}
                                                                  : std::vector<long long>{32, 32});
     opt_.epochs = t.get_int("epochs", 2000, Range::at_least(0));

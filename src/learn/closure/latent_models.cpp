@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "io/h5file.hpp"
 #include "nn/model_io.hpp"
+#include "learn/closure/gfinn.hpp"
 #include "learn/closure/onsager_net.hpp"
 #include "nn/sequential.hpp"
 
@@ -20,7 +21,8 @@ std::shared_ptr<nn::Layer<float>> make_latent_model(const LatentModelSpec& spec)
     const size_t hmw = spec.hidden.size() > 1 ? spec.hidden[1] : 2 * hv;
     return std::make_shared<OnsagerNet>(spec.dim, hv, hv, hmw, 0.1, 0.01, spec.seed);
   }
-  fail("unknown latent model '", spec.kind, "' (choices: mlp, onsager)");
+  if (spec.kind == "gfinn") return std::make_shared<Gfinn>(spec.dim, spec.hidden.empty() ? 32 : spec.hidden[0], spec.seed);
+  fail("unknown latent model '", spec.kind, "' (choices: mlp, onsager, gfinn)");
 }
 
 void save_latent_model(io::H5File& file, const std::string& group, const LatentModelSpec& spec,

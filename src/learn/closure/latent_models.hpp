@@ -4,6 +4,7 @@
 //   "mlp"      d -> hidden... -> d, tanh
 //   "onsager"  OnsagerNet (onsager_net.hpp): hidden = [width of the potential MLP (and its output size),
 //              width of the M/W MLP] (reference: [32, 64]), beta = 0.1, alpha = 0.01
+//   "gfinn"    GENERIC form with built-in degeneracy (gfinn.hpp): hidden = [width of its four MLPs]
 // make_latent_model() builds one from its kind; latent_model_hyper() records what load needs.
 #include <memory>
 #include <string>
