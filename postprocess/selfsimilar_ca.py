@@ -52,6 +52,8 @@ class Merged:
 
 
 def table1(f, out, zero, nonzero):
+    if not any("table_rule" in g for g in f.files):
+        return  # dynamics-only run
     rules, groups = f["table_rule"][:].astype(int), f["table_group"][:].astype(int)
     cons, binary, rec = f["consistency"][:], f["binary_consistency"][:], f["reconstruction"][:]
     rows, agree, total = [], 0, 0

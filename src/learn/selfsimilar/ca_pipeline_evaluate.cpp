@@ -112,7 +112,7 @@ void evaluate_ca(const CaEvaluateConfig& config, RunContext& ctx) {
   }
   for (const auto& line : result_lines) log::info(line);  // the result lines close the stage's output
   auto put = [&out](const std::string& name, const std::vector<double>& v) {
-    out.write_replicated(name, {static_cast<hsize_t>(v.size())}, v.data());
+    if (!v.empty()) out.write_replicated(name, {static_cast<hsize_t>(v.size())}, v.data());  // no empty datasets
   };
   put("/rule", rule_col);
   put("/accuracy", accuracy);
