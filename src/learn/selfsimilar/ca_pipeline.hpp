@@ -12,9 +12,9 @@
 //   probe of f, and for every N the consistency (eq. 6) and the reconstruction MSE; prints
 //   `selfsimilar ca rule<R> accuracy <a>` and `selfsimilar ca rule<R> N<n> consistency <c>`.
 //   Results file: /rule, /accuracy, /truth_table (per rule); /table_rule, /table_group,
-//   /consistency, /binary_consistency, /reconstruction (per rule and N; absent without stage 2); /patterns/rule<R>/micro (rows, W) of the first
-//   held-out sample and /patterns/rule<R>/N<n>/{macro, prediction}: P of every block and
-//   F(P(block)) of every block but the last, for the rules listed in `patterns` (Fig. 3).
+//   /consistency, /binary_consistency, /reconstruction (per rule and N; absent without stage 2);
+//   /patterns/rule<R>/micro (rows, W) of the first held-out sample and /patterns/rule<R>/N<n>/{macro, prediction}: P of
+//   every block and F(P(block)) of every block but the last, for the rules listed in `patterns` (Fig. 3).
 #include <string>
 #include <vector>
 
