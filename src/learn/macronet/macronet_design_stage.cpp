@@ -53,7 +53,8 @@ class MacroNetDesignStage : public Stage {
         temperature_(t.get_double("temperature", 1.0, Range::non_negative())),
         seed_(t.get_int("seed", 1, Range::at_least(0))),
         output_(t.get_string("output", "macronet_design.h5")),
-        keep_patterns_(t.get_int("keep_patterns", 8, Range::at_least(0))) {
+        keep_patterns_(t.get_int("keep_patterns", 8, Range::at_least(0))),
+        v_scale_(t.get_string("v_scale", "linear", {"linear", "asinh"})) {
     const auto f = t.get_ints("u_features", {}, Range::at_least(0));
     u_features_.assign(f.begin(), f.end());
     const char* names[4] = {"Da", "Db", "F", "k"};
@@ -83,6 +84,7 @@ class MacroNetDesignStage : public Stage {
     const bool ode = system_ == "linear_ode";
     SampleMatrix V = read_samples(ctx.path(data_), ode ? "/trajectory" : "/patterns", ctx.comm);
     if (!ode) V = gray_scott_channels(V);
+    apply_scale(V.values, v_scale_);
     const SampleMatrix X = read_samples(ctx.path(data_), ode ? "/x0" : "/parameters", ctx.comm);
     if (info.v.in_dim != V.d) fail(ctx.path(model_), ": phi_v takes ", info.v.in_dim, " features, data ", V.d);
     const size_t E = size_t(std::min<long>(examples_, V.n)), S = size_t(per_example_), D = size_t(info.u.keep);
@@ -137,6 +139,8 @@ class MacroNetDesignStage : public Stage {
       gen_v = gray_scott_patterns(designed, setup, 1u << 30, ctx.comm);
       rnd_v = gray_scott_patterns(random_u, setup, (1u << 30) + E * S, ctx.comm);
     }
+    apply_scale(gen_v, v_scale_);
+    apply_scale(rnd_v, v_scale_);
     nn::Tensor<T> gb, rb;
     net->macrostate_v(to_tensor<T>(gen_v, dv), gb);
     net->macrostate_v(to_tensor<T>(rnd_v, dv), rb);
@@ -188,6 +192,7 @@ class MacroNetDesignStage : public Stage {
   long seed_;
   std::string output_;
   long keep_patterns_;
+  std::string v_scale_;
   std::vector<long> u_features_;
   double lo_[4], hi_[4];
 };

@@ -42,6 +42,7 @@ class MacroNetTrainStage : public Stage {
         precision_(t.get_string("precision", "double", {"double", "float"})),
         checkpoint_every_(t.get_int("checkpoint_every", 0, Range::at_least(0))),
         resume_(t.get_bool("resume", true)),
+        recalibration_batches_(t.get_int("bn_recalibration_batches", 50, Range::at_least(0))),
         u_table_(t.table("phi_u")),
         v_table_(t.table("phi_v")) {
     // Architecture keys are validated now (the input dims come from the data at run time).
@@ -122,15 +123,26 @@ class MacroNetTrainStage : public Stage {
     info.final_loss = result.last_epoch_loss;
     info.precision = precision_;
     info.steps = result.steps;
+    recalibrate(ctx, trainer, loss_fn, U, V);
     save_macronet(ctx.path(model_), ctx, net, info);
-    log_loss_terms(ctx, trainer, loss_fn, U, V);
   }
 
-  // The loss terms over the training set in training-mode batches (batch statistics, as during
-  // training), logged after the model is saved (these forwards move the running statistics).
+  // Batch-norm recalibration: the running statistics trail the parameters by ~1/momentum steps, which
+  // at a large final learning rate leaves eval mode inconsistent with training. Training-mode
+  // forwards (no updates) over at least bn_recalibration_batches global batches bring them to the
+  // final parameters; the loss terms of the last pass are logged.
+  template <class T>
+  void recalibrate(RunContext& ctx, nn::DataParallelTrainer<T>& trainer, PairLossEvaluator<T>& loss_fn,
+                   const SampleMatrix& U, const SampleMatrix& V) {
+    const int64_t nb = trainer.batches_per_epoch();
+    const int64_t passes = recalibration_batches_ > 0 ? (recalibration_batches_ + nb - 1) / nb : 0;
+    for (int64_t pass = 0; pass < std::max<int64_t>(passes, 1); ++pass)
+      log_loss_terms(ctx, trainer, loss_fn, U, V, pass + 1 >= passes);
+  }
+
   template <class T>
   void log_loss_terms(RunContext& ctx, nn::DataParallelTrainer<T>& trainer, PairLossEvaluator<T>& loss_fn,
-                      const SampleMatrix& U, const SampleMatrix& V) {
+                      const SampleMatrix& U, const SampleMatrix& V, bool log) {
     const auto perm = trainer.global_permutation(0);
     double sums[3] = {0, 0, 0};
     nn::Tensor<T> ub, vb;
@@ -146,7 +158,8 @@ class MacroNetTrainStage : public Stage {
       sums[2] += r.nll_v;
     }
     MPI_Allreduce(MPI_IN_PLACE, sums, 3, MPI_DOUBLE, MPI_SUM, ctx.comm);
-    log::info("macronet train terms (training-mode batches): prediction ", sums[0], "  nll_u ", sums[1], "  nll_v ",
+    if (log)
+      log::info("macronet train terms (training-mode batches): prediction ", sums[0], "  nll_u ", sums[1], "  nll_v ",
               sums[2]);
   }
 
@@ -167,6 +180,7 @@ class MacroNetTrainStage : public Stage {
   std::string precision_;
   long checkpoint_every_;
   bool resume_;
+  long recalibration_batches_;
   ConfigTable u_table_, v_table_;
 };
 

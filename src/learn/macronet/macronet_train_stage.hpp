@@ -20,6 +20,9 @@
 //   precision = "double"     "double" | "float"
 //   checkpoint_every = 0     steps between checkpoints (<model>.ckpt.h5; also written on a stop
 //                            signal and at the end);  resume = true: continue from it if present
+//   bn_recalibration_batches = 50   after training, training-mode forwards without updates over at
+//                            least this many global batches (whole epochs) so that the batch-norm
+//                            running statistics match the final parameters (0: one pass, for the log)
 // Log lines per epoch; at the end "macronet train loss <total>" and the file's attributes
 // final_loss, prediction, nll_u, nll_v (mean over the training set, training-mode statistics).
 #include <memory>

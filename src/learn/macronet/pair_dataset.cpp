@@ -1,6 +1,8 @@
 // Reading (u, v) pair data sets. See the header.
 #include "learn/macronet/pair_dataset.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "io/h5file.hpp"
 
@@ -62,6 +64,13 @@ SampleMatrix gray_scott_channels(const SampleMatrix& m) {
   return out;
 }
 
+void apply_scale(std::vector<double>& values, const std::string& scale) {
+  if (scale == "asinh")
+    for (auto& x : values) x = std::asinh(x);
+  else if (scale != "linear")
+    fail("unknown v_scale '", scale, "' (linear | asinh)");
+}
+
 PairData PairData::from_config(const ConfigTable& t) {
   PairData p;
   p.u_name = t.get_string("u", "/u");
@@ -69,6 +78,7 @@ PairData PairData::from_config(const ConfigTable& t) {
   const auto f = t.get_ints("u_features", {}, Range::at_least(0));
   p.u_features.assign(f.begin(), f.end());
   p.v_channels = t.get_string("v_channels", "as_stored", {"as_stored", "gray_scott"});
+  p.v_scale = t.get_string("v_scale", "linear", {"linear", "asinh"});
   return p;
 }
 
@@ -76,6 +86,7 @@ void PairData::load(const std::string& path, MPI_Comm comm, SampleMatrix& u, Sam
   u = select_features(read_samples(path, u_name, comm), u_features);
   v = read_samples(path, v_name, comm);
   if (v_channels == "gray_scott") v = gray_scott_channels(v);
+  apply_scale(v.values, v_scale);
   if (u.n != v.n) fail(path, ": ", u_name, " has ", u.n, " samples but ", v_name, " has ", v.n);
 }
 

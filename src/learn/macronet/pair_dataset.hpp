@@ -32,16 +32,21 @@ SampleMatrix select_features(const SampleMatrix& m, const std::vector<long>& fea
 // Gray-Scott patterns (n, 2, H, W) = (a, b) -> (n, 3, H, W) = (a, b, (a + b)/2), the learning
 // channels of the MacroNet paper's Turing-pattern experiment (Appendix A.3.3).
 SampleMatrix gray_scott_channels(const SampleMatrix& m);
+// Applies a v_scale ("linear": nothing, "asinh") to every value.
+void apply_scale(std::vector<double>& values, const std::string& scale);
 
 // The (u, v) data keys shared by the macronet stages (defaults):
 //   u = "/u", v = "/v"           datasets
 //   u_features = []              keep these per-sample features of u (empty: all), e.g. [1, 2, 3]
 //                                drops a parameter that the data set holds constant
 //   v_channels = "as_stored"     | "gray_scott": (a, b) patterns -> (a, b, (a + b)/2)
+//   v_scale = "linear"           | "asinh": v -> asinh(v) entrywise (compresses the exponentially
+//                                growing trajectories of unstable linear systems)
 struct PairData {
   std::string u_name = "/u", v_name = "/v";
   std::vector<long> u_features;
   std::string v_channels = "as_stored";
+  std::string v_scale = "linear";
   static PairData from_config(const ConfigTable& t);
   // Reads and transforms both datasets (same sample count checked).
   void load(const std::string& path, MPI_Comm comm, SampleMatrix& u, SampleMatrix& v) const;
