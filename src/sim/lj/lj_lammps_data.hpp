@@ -6,7 +6,14 @@
 //          keeps its id block (fine for the sizes such files are used for).
 //   write: rank 0 writes all atoms in id order with image flags and velocities, %.17g (exact
 //          round trip), to path.tmp then renames.
-// Also reads a frame of an H5MD file written by simulate lj (position = unwrapped, velocity).
+//   validation (before anything is allocated or trusted; errors name file:line and the reason):
+//          the atom count is a positive integer below 2^53 whose memory estimate fits this node;
+//          box bounds finite with lo < hi, orthogonal box, no bonds/angles; the Atoms (and
+//          Velocities) section holds exactly N lines, each with an id in 1..N (no id twice), a type
+//          in 1..ntypes and finite numbers; unknown header lines are refused.
+// Also reads a frame of an H5MD file written by simulate lj (position = unwrapped, velocity), with
+// shapes (frames, N, 3), 3 positive box edges, the frame in range, N within memory, finite values
+// checked.
 #include <array>
 #include <string>
 
