@@ -7,6 +7,7 @@
 
 #include "learn/macronet/macronet_loss.hpp"
 #include "learn/macronet/macronet_model_file.hpp"
+#include "learn/macronet/pair_dataset.hpp"
 #include "learn/macronet/rank_correlation.hpp"
 #include "nn/gradient_check.hpp"
 #include "nn/parameter_init.hpp"
@@ -203,4 +204,26 @@ TEST_CASE("Spearman rank correlation", "[macronet]") {
   CHECK(r[0] == Approx(0.5));
   CHECK(r[2] == Approx(2.0));
   CHECK(r_squared_linear({0, 1, 2, 3}, {1, 3, 5, 7}) == Approx(1.0));
+}
+
+TEST_CASE("Pair data transforms: feature selection, Gray-Scott channels, asinh scale", "[macronet]") {
+  SampleMatrix m;
+  m.n = 2;
+  m.d = 8;
+  m.shape = {2, 2, 2};
+  for (int i = 0; i < 16; ++i) m.values.push_back(double(i));
+  const auto sel = select_features(m, {3, 1});
+  REQUIRE(sel.d == 2);
+  CHECK(sel.at(1, 0) == 11.0);
+  CHECK(sel.at(1, 1) == 9.0);
+  const auto g = gray_scott_channels(m);
+  REQUIRE(g.d == 12);
+  CHECK(g.shape == std::vector<long>{3, 2, 2});
+  CHECK(g.at(1, 8) == Approx(0.5 * (8.0 + 12.0)));  // sample 1: a = 8..11, b = 12..15
+  CHECK(g.at(1, 4) == 12.0);
+  std::vector<double> v = {-2.0, 0.0, 3.0};
+  apply_scale(v, "asinh");
+  CHECK(v[0] == Approx(std::asinh(-2.0)));
+  CHECK(v[1] == 0.0);
+  CHECK_THROWS(select_features(m, {8}));
 }
