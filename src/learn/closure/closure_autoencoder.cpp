@@ -84,10 +84,10 @@ void ClosureAutoencoderT<T>::fill_fixed_rows(const nn::Tensor<T>& x, nn::Tensor<
 template <class T>
 void ClosureAutoencoderT<T>::jacobian(const nn::Tensor<T>& x, nn::Tensor<T>& J, nn::Tensor<T>* z) {
   const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
-  encoder_jacobian_.jacobian(x, jh_);
   nn::ensure_shape(J, "closure_J", N, d * B);
   fill_fixed_rows(x, J, B);
-  Kokkos::deep_copy(Kokkos::subview(J, Kokkos::ALL, std::make_pair(ds * B, d * B)), jh_);
+  jh_ = Kokkos::subview(J, Kokkos::ALL, std::make_pair(ds * B, d * B));  // phi_hat's rows, written in place
+  encoder_jacobian_.jacobian(x, jh_);
   if (z) encode(x, *z);
 }
 
