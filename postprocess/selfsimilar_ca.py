@@ -11,6 +11,7 @@ writes, into --out (default: the results file's directory):
   selfsimilar_ca_fig3.png     micro pattern and learnt coarse-grained patterns for the stored rules
 Table I values: "Data Driven Modeling for Self-Similar Dynamics" (Tao, Tao, You, Zhang), Table I.
 Usage: /usr/bin/python3 postprocess/selfsimilar_ca.py runs/<name>/results.h5 [more results.h5] [--out DIR]
+(later files replace the (rule, N) cells of earlier ones: job-array tasks, supplementary runs)
 """
 import argparse
 import csv
@@ -42,17 +43,37 @@ def verdict(value, zero, nonzero):
 
 
 class Merged:
-    """The 1-D result datasets of several results files (one per job-array task) concatenated."""
+    """The 1-D result datasets of several results files (job-array tasks, or a run and supplementary
+    runs) concatenated; a (rule) or (rule, N) entry of a later file replaces the same entry of an
+    earlier one."""
+
+    PER_RULE = ("rule", "accuracy", "truth_table")
+    PER_CELL = ("table_rule", "table_group", "consistency", "binary_consistency", "reconstruction")
 
     def __init__(self, files):
         self.files = files
+        self.data = {}
+        for names, key in ((self.PER_RULE, lambda d, i: int(d["rule"][i])),
+                           (self.PER_CELL, lambda d, i: (int(d["table_rule"][i]), int(d["table_group"][i])))):
+            entries = {}
+            for f in files:
+                if names[0] not in f:
+                    continue
+                d = {n: f[n][:] for n in names}
+                for i in range(len(d[names[0]])):
+                    entries[key(d, i)] = [d[n][i] for n in names]
+            for j, n in enumerate(names):
+                self.data[n] = np.array([v[j] for v in entries.values()])
+
+    def __contains__(self, name):
+        return name in self.data and len(self.data[name]) > 0
 
     def __getitem__(self, name):
-        return np.concatenate([f[name][:] for f in self.files if name in f])
+        return self.data[name]
 
 
 def table1(f, out, zero, nonzero):
-    if not any("table_rule" in g for g in f.files):
+    if "table_rule" not in f:
         return  # dynamics-only run
     rules, groups = f["table_rule"][:].astype(int), f["table_group"][:].astype(int)
     cons, binary, rec = f["consistency"][:], f["binary_consistency"][:], f["reconstruction"][:]
