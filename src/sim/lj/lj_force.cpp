@@ -6,8 +6,9 @@ void compute_forces(const Particles& p, const NeighborList& list, double rc, boo
   pair_forces(LjCut(rc), p, list, newton, f);
 }
 
-EnergyVirial energy_virial(const Particles& p, const NeighborList& list, double rc, bool newton) {
-  return pair_energy_virial(LjCut(rc), p, list, newton);
+void energy_virial(const Particles& p, const NeighborList& list, double rc, bool newton,
+                   const Kokkos::View<double* [3], Kokkos::LayoutRight, Mem>& per_atom) {
+  pair_energy_virial(LjCut(rc), p, list, newton, per_atom);
 }
 
 }  // namespace macrodyn::lj

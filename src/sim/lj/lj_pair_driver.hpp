@@ -9,8 +9,9 @@
 //                                reaction -fpair (x_i - x_j) goes to j (owned or ghost) through a
 //                                ScatterView; the caller sums ghosts back (ParticleExchange::
 //                                reverse_sum). Full list: each owned row written once, no atomics.
-//   pair_energy_virial(style...) sums of V, of r.F and of the number of pairs within the cutoff,
-//                                each pair counted once (full lists weigh each visit by 1/2).
+//   pair_energy_virial(style...) per owned particle: sums of V, of r.F and of the number of pairs
+//                                within the cutoff over its row (full lists weigh each visit by
+//                                1/2), so that the sum over particles counts each pair once.
 // A new pair style needs no loop of its own: define the style and call these with it.
 #include <Kokkos_ScatterView.hpp>
 
@@ -19,10 +20,6 @@
 namespace macrodyn::lj {
 
 using Forces = Kokkos::View<double* [3], Kokkos::LayoutRight, Mem>;
-
-struct EnergyVirial {
-  double pe = 0, virial = 0, pairs = 0;
-};
 
 // What a kernel needs of the particles and the list (captured by value).
 struct PairLoopData {
@@ -85,41 +82,25 @@ void pair_forces(const Style& style, const Particles& p, const NeighborList& lis
   Kokkos::fence();
 }
 
-// Array reduction (pe, virial, pairs) over the owned particles' list rows.
+// Per owned particle i, over its list row in list order: e(i, 0) = sum_j w V, e(i, 1) = sum_j w r.F,
+// e(i, 2) = sum_j w (pairs), w = 1 for a half list, 1/2 for a full list (each pair visited twice).
+// Summed over all particles (in global-id order by the caller) this counts each pair once.
 template <class Style>
-struct PairEnergyVirialSum {
-  using value_type = double[];
-  using size_type = int;
-  unsigned value_count = 3;
-  Style style;
-  PairLoopData data;
-  double weight;  // 1 for a half list, 1/2 for a full list (each pair visited twice)
-
-  KOKKOS_INLINE_FUNCTION void operator()(int i, value_type sum) const {
-    data.for_each_pair(i, style.cutoff_squared, [&](int, double, double, double, double r2) {
-      sum[0] += weight * style.compute_evdwl(r2);
-      sum[1] += weight * style.compute_virial(r2);
-      sum[2] += weight;
-    });
-  }
-  KOKKOS_INLINE_FUNCTION void init(value_type v) const {
-    for (unsigned k = 0; k < value_count; ++k) v[k] = 0;
-  }
-#if KOKKOS_VERSION >= 40000
-  KOKKOS_INLINE_FUNCTION void join(double* dst, const double* src) const {
-#else
-  KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
-#endif
-    for (unsigned k = 0; k < value_count; ++k) dst[k] += src[k];
-  }
-};
-
-template <class Style>
-EnergyVirial pair_energy_virial(const Style& style, const Particles& p, const NeighborList& list, bool half_list) {
-  const PairEnergyVirialSum<Style> fn{3, style, PairLoopData(p, list), half_list ? 1.0 : 0.5};
-  double sums[3] = {0, 0, 0};
-  Kokkos::parallel_reduce("pair_energy_virial", Kokkos::RangePolicy<Exec>(0, p.n_local), fn, sums);
-  return {sums[0], sums[1], sums[2]};
+void pair_energy_virial(const Style& style, const Particles& p, const NeighborList& list, bool half_list,
+                        const Kokkos::View<double* [3], Kokkos::LayoutRight, Mem>& e) {
+  const PairLoopData data(p, list);
+  const double rc2 = style.cutoff_squared, w = half_list ? 1.0 : 0.5;
+  Kokkos::parallel_for(
+      "pair_energy_virial", Kokkos::RangePolicy<Exec>(0, p.n_local), KOKKOS_LAMBDA(int i) {
+        double pe = 0, virial = 0, pairs = 0;
+        data.for_each_pair(i, rc2, [&](int, double, double, double, double r2) {
+          pe += w * style.compute_evdwl(r2);
+          virial += w * style.compute_virial(r2);
+          pairs += w;
+        });
+        e(i, 0) = pe, e(i, 1) = virial, e(i, 2) = pairs;
+      });
+  Kokkos::fence();
 }
 
 }  // namespace macrodyn::lj

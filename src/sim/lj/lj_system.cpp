@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "decomp/particle_id_blocks.hpp"
 
 namespace macrodyn::lj {
 
@@ -213,37 +214,53 @@ void LjSystem::step() {
 }
 
 Observables LjSystem::observe() {
-  const EnergyVirial ev = energy_virial(p_, list_, params_.rc, params_.newton);
+  // Per-atom terms (pe, virial, pairs, ke, msd), summed on rank 0 in global-id order: the sums do
+  // not depend on the rank count (bitwise, wherever the trajectory itself does not).
+  const int n = p_.n_local;
+  Kokkos::View<double* [3], Kokkos::LayoutRight, Mem> pair_terms("lj_pair_terms", n);
+  energy_virial(p_, list_, params_.rc, params_.newton, pair_terms);
+  Kokkos::View<double* [5], Kokkos::LayoutRight, Mem> terms("lj_observable_terms", n);
   auto x = p_.x;
   auto v = p_.field(field::velocity), image = p_.field(field::image), start = p_.field(field::start_position);
   const double L0 = box_[0], L1 = box_[1], L2 = box_[2];
-  double ke = 0, msd = 0;
-  Kokkos::parallel_reduce(
-      "lj_kinetic", Policy(0, p_.n_local),
-      KOKKOS_LAMBDA(int i, double& s) {
-        for (int d = 0; d < 3; ++d) s += 0.5 * v(i, d) * v(i, d);
-      },
-      ke);
-  Kokkos::parallel_reduce(
-      "lj_msd", Policy(0, p_.n_local),
-      KOKKOS_LAMBDA(int i, double& s) {
+  Kokkos::parallel_for(
+      "lj_observable_terms", Policy(0, n), KOKKOS_LAMBDA(int i) {
         const double L[3] = {L0, L1, L2};
+        double ke = 0, msd = 0;
         for (int d = 0; d < 3; ++d) {
+          ke += 0.5 * v(i, d) * v(i, d);
           const double u = x(i, d) + image(i, d) * L[d] - start(i, d);
-          s += u * u;
+          msd += u * u;
         }
-      },
-      msd);
-  double local[5] = {ke, ev.pe, ev.virial, ev.pairs, msd}, global[5];
-  MPI_Allreduce(local, global, 5, MPI_DOUBLE, MPI_SUM, comm());
+        for (int c = 0; c < 3; ++c) terms(i, c) = pair_terms(i, c);
+        terms(i, 3) = ke, terms(i, 4) = msd;
+      });
+  Kokkos::fence();
+  auto hterms = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), terms);
+  auto hid = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.id);
+  const std::vector<int64_t> ids(hid.data(), hid.data() + n);
+  const std::vector<double> values(hterms.data(), hterms.data() + 5 * static_cast<size_t>(n));
+  const std::vector<double> block = to_id_blocks(comm(), n_atoms_, ids, values, 5);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm(), &rank);
+  MPI_Comm_size(comm(), &size);
+  int count = static_cast<int>(block.size());
+  std::vector<int> counts(size), displs(size + 1, 0);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm());
+  for (int r = 0; r < size; ++r) displs[r + 1] = displs[r] + counts[r];
+  std::vector<double> all(rank == 0 ? displs[size] : 0);
+  MPI_Gatherv(block.data(), count, MPI_DOUBLE, all.data(), counts.data(), displs.data(), MPI_DOUBLE, 0, comm());
+  double global[5] = {0, 0, 0, 0, 0};
+  for (size_t k = 0; k < all.size(); ++k) global[k % 5] += all[k];  // id order
+  MPI_Bcast(global, 5, MPI_DOUBLE, 0, comm());
   const double N = static_cast<double>(n_atoms_), volume = box_[0] * box_[1] * box_[2];
   Observables o;
-  o.kinetic = global[0];
-  o.potential = global[1];
+  o.kinetic = global[3];
+  o.potential = global[0];
   o.total = o.kinetic + o.potential;
-  o.total_shifted = o.total - global[3] * LjCut::compute_evdwl(params_.rc * params_.rc);
+  o.total_shifted = o.total - global[2] * LjCut::compute_evdwl(params_.rc * params_.rc);
   o.temperature = 2.0 * o.kinetic / (3.0 * (N - 1.0));
-  o.pressure = (2.0 * o.kinetic + global[2]) / (3.0 * volume);
+  o.pressure = (2.0 * o.kinetic + global[1]) / (3.0 * volume);
   o.msd = global[4] / N;
   return o;
 }

@@ -62,7 +62,9 @@ class LjSystem {
   void run(long steps) {
     for (long s = 0; s < steps; ++s) step();
   }
-  Observables observe();  // collective
+  // Collective. Every sum runs over per-atom terms in global-id order (gathered on rank 0), so the
+  // observables are bitwise the same for any rank count wherever the trajectory is (newton = false).
+  Observables observe();
   // Owned atoms to host (ids, x, v, image, x0, xb; f in `forces` when non-null).
   HostAtoms owned_atoms(std::vector<double>* forces = nullptr) const;
 
