@@ -56,7 +56,8 @@ CheckpointState load_checkpoint(const std::string& path, MPI_Comm comm) {
   s.params.rc = r.scalar("rc");
   s.params.skin = r.scalar("skin");
   if (!(s.params.dt > 0) || !(s.params.rc > 0) || !(s.params.skin >= 0))
-    fail(path, ": dt, rc, skin = ", s.params.dt, ", ", s.params.rc, ", ", s.params.skin, " are not valid LJ parameters");
+    fail(path, ": dt, rc, skin = ", s.params.dt, ", ", s.params.rc, ", ", s.params.skin,
+         " are not valid LJ parameters");
   if (r.array_dims("box") != io::Dims{3}) fail(path, ": box must hold 3 edges");
   const std::vector<double> box = r.replicated_array<double>("box");
   for (int d = 0; d < 3; ++d) {

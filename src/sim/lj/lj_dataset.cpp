@@ -67,7 +67,8 @@ void DatasetWriter::copy_from(const std::string& old_path, long frames) {
   const hsize_t N = static_cast<hsize_t>(layout_.n_atoms), m = static_cast<hsize_t>(layout_.partial);
   const hsize_t F = static_cast<hsize_t>(frames);
   auto expect = [&](const std::string& name, const io::Dims& dims) {
-    if (!old.exists(name)) fail(old_path, ": the interrupted run's dataset has no ", name, " (not this deck's output?)");
+    if (!old.exists(name))
+      fail(old_path, ": the interrupted run's dataset has no ", name, " (not this deck's output?)");
     const io::Dims d = old.dims(name);
     bool ok = d.size() == dims.size() + 1 && d[0] >= F;
     for (size_t k = 0; ok && k < dims.size(); ++k) ok = d[k + 1] == dims[k];

@@ -68,7 +68,8 @@ std::pair<double, int> node_memory(MPI_Comm comm) {
     info >> kib >> unit;
     if (key == "MemAvailable:") available = kib * 1024.0;
   }
-  if (available <= 0) available = static_cast<double>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (available <= 0)
+    available = static_cast<double>(sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
   return {available, ranks};
 }
 
@@ -148,8 +149,8 @@ LoadedConfiguration read_lammps_data(const std::string& path, MPI_Comm comm) {
         seen.assign(n, 0);
       } else if (w.size() == 3 && w[1] == "atom" && w[2] == "types") {
         if (!parse_count(w[0], types) || types < 1) fail(where(), "atom types '", w[0], "' must be a positive integer");
-      } else if (w.size() == 4 && w[3].size() == 3 && w[2].size() == 3 && w[2].substr(1) == "lo" && w[3].substr(1) == "hi" &&
-                 w[2][0] == w[3][0] && (w[2][0] == 'x' || w[2][0] == 'y' || w[2][0] == 'z')) {
+      } else if (w.size() == 4 && w[2].size() == 3 && w[3].size() == 3 && w[2].substr(1) == "lo" &&
+                 w[3].substr(1) == "hi" && w[2][0] == w[3][0] && (w[2][0] == 'x' || w[2][0] == 'y' || w[2][0] == 'z')) {
         const int d = w[2][0] - 'x';
         double a = 0, b = 0;
         if (!parse_real(w[0], a) || !parse_real(w[1], b) || !(b > a))

@@ -22,11 +22,18 @@ std::array<long, 3> cell_grid(const std::array<double, 3>& box, double range) {
   return n;
 }
 
+// Host-side named view of a field of an aux mirror.
+template <class HostAux>
+auto field_of(const HostAux& aux, ParticleField f) {
+  return Kokkos::subview(aux, Kokkos::ALL, Kokkos::make_pair(f.first, f.end()));
+}
+
+// The restore layout's extra field (see LjSystem::restore).
+constexpr ParticleField checkpoint_position{field::count, 3};
+
 // Copies host atoms into particle arrays: x = `positions` (the atoms' current or build positions),
 // velocity, image counts (default 0), start position (default x) and build position (default x);
 // `checkpoint_x`, when given, fills the restore layout's checkpoint_position field.
-constexpr ParticleField checkpoint_position{field::count, 3};
-
 void fill_particles(Particles& p, const HostAtoms& a, const std::vector<double>& positions,
                     const std::vector<double>* checkpoint_x = nullptr) {
   const int n = static_cast<int>(a.id.size());
@@ -35,7 +42,7 @@ void fill_particles(Particles& p, const HostAtoms& a, const std::vector<double>&
   auto hid = Kokkos::create_mirror_view(p.id);
   auto haux = Kokkos::create_mirror_view(p.aux);
   // host-side named views of the fields
-  auto host_field = [&](ParticleField f) { return Kokkos::subview(haux, Kokkos::ALL, Kokkos::make_pair(f.first, f.end())); };
+  auto host_field = [&](ParticleField f) { return field_of(haux, f); };
   auto v = host_field(field::velocity), image = host_field(field::image);
   auto start = host_field(field::start_position), build = host_field(field::build_position);
   for (int i = 0; i < n; ++i) {
@@ -270,7 +277,7 @@ HostAtoms LjSystem::owned_atoms(std::vector<double>* forces) const {
   auto hx = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.x);
   auto hid = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.id);
   auto haux = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_.aux);
-  auto host_field = [&](ParticleField f) { return Kokkos::subview(haux, Kokkos::ALL, Kokkos::make_pair(f.first, f.end())); };
+  auto host_field = [&](ParticleField f) { return field_of(haux, f); };
   auto v = host_field(field::velocity), image = host_field(field::image);
   auto start = host_field(field::start_position), build = host_field(field::build_position);
   HostAtoms a;

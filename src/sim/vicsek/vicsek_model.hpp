@@ -1,5 +1,5 @@
 #pragma once
-// Vicsek model of self-propelled particles (Vicsek et al. PRL 75, 1226 (1995); seed 002 §III.C),
+// Vicsek model of self-propelled particles (Vicsek et al. PRL 75, 1226 (1995); [Self-similar dynamics] §III.C),
 // spatially decomposed over a 2-D process grid with the shared ParticleExchange<2> (migration + ghosts).
 //
 // State: N = round(rho L^2) particles in the periodic box [0, L)^2, position x_i, heading theta_i,
@@ -27,7 +27,7 @@
 // (which is what lets a run restored from a checkpoint continue bit-identically). (Quantising the
 // unit vectors to 2^-40 ~ 1e-12 is far below any physical effect.)
 //
-// Lattice-ization (seed 002 §III.C): L x L unit cells, channels (count, mean vx, mean vy) with mean = 0
+// Lattice-ization ([Self-similar dynamics] §III.C): L x L unit cells, channels (count, mean vx, mean vy) with mean = 0
 // in empty cells; requires r <= 1 so that the exchange's cell grid is the L x L lattice and every rank
 // deposits its owned particles into its own lattice block.
 #include <Kokkos_Core.hpp>
