@@ -10,6 +10,7 @@
 #include "learn/macronet/macronet_model_file.hpp"
 #include "learn/macronet/macronet_train_stage.hpp"
 #include "nn/gradient_check.hpp"
+#include "sim/linear_ode/linear_ode_simulate_stage.hpp"
 #include "sim/oscillator/oscillator_simulate_stage.hpp"
 
 using namespace macrodyn;
@@ -88,6 +89,57 @@ TEST_CASE("MacroNet training gives the 1-rank result on any rank count and resum
     // Summation order differs with the rank count; Adam's first steps scale such round-off up.
     CHECK(max_relative_difference(world_full, self_full) < 1e-7);
     CHECK(parameters_of(dir + "/resumed.h5") == world_full);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
+TEST_CASE("MacroNet with separate phi_u, phi_v (linear ODE) gives the 1-rank result on any rank count",
+          "[macronet][mpi]") {
+  const std::string simulate = R"(
+kind = "simulate"
+system = "linear_ode"
+file = "ode.h5"
+samples = 64
+seed = 3
+)";
+  const std::string train = R"(
+kind = "train"
+method = "macronet"
+data = "ode.h5"
+u = "/M"
+v = "/trajectory"
+v_scale = "asinh"
+model = "ode_model.h5"
+macro_dims = 2
+phi_u = { noise_dims = 2, blocks = 2, hidden = 8 }
+phi_v = { noise_dims = 4, blocks = 2, hidden = 8 }
+gamma = 0.1
+optimizer = "adam"
+lr = 1e-3
+epochs = 2
+batch_size = 16
+bn_recalibration_batches = 4
+)";
+  std::string dir = "/tmp/macrodyn_macronet_ode_mpi_XXXXXX";
+  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  auto run = [&](RunContext& ctx) {
+    auto sim = Deck::from_string(simulate, "test");
+    linear_ode::make_linear_ode_simulate_stage(sim.root())->run(ctx);
+    auto tr = Deck::from_string(train, "test");
+    macronet::make_macronet_train_stage(tr.root())->run(ctx);
+  };
+  RunContext world;
+  world.run_dir = dir;
+  run(world);
+  if (comm_rank(MPI_COMM_WORLD) == 0) {
+    RunContext self;
+    self.comm = MPI_COMM_SELF;
+    self.run_dir = dir + "/ref";
+    REQUIRE(::mkdir(self.run_dir.c_str(), 0755) == 0);
+    run(self);
+    CHECK(max_relative_difference(parameters_of(dir + "/ode_model.h5"), parameters_of(self.run_dir + "/ode_model.h5")) <
+          1e-7);
   }
   MPI_Barrier(MPI_COMM_WORLD);
 }
