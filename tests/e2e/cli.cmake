@@ -42,7 +42,7 @@ foreach(deck IN LISTS shipped_decks)
 endforeach()
 # The quickstart end to end on 2 ranks.
 add_test(NAME e2e_quickstart
-         COMMAND ${E2E} ok "bench nn realnvp8_ms_per_step"
+         COMMAND ${E2E} ok "closure predator_prey L_x,p mean_relative_error 0\\.00"
                  ${MACRODYN_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${MD} run ${PROJECT_SOURCE_DIR}/inputs/quickstart.toml
          WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(e2e_quickstart PROPERTIES PROCESSORS 2)
