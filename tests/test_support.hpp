@@ -9,6 +9,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/runtime.hpp"
+#include "core/signals.hpp"
 #include "core/stage.hpp"
 
 namespace macrodyn::test {
@@ -46,6 +47,22 @@ inline std::string run_on_world_and_self(const StageRegistry& registry, const st
     registry.create(deck.root())->run(self);
   }
   return dir;
+}
+
+// Runs the stage (kind, name) with the keys `deck_text` on comm into dir; ranks outside comm
+// (MPI_COMM_NULL) do nothing. stop: as if SIGTERM/SIGUSR1 had arrived before the run (stop and
+// resume tests). Used to chain runs over communicators of different sizes.
+inline void run_stage_on(MPI_Comm comm, const StageRegistry& registry, const std::string& kind,
+                         const std::string& name, const std::string& dir, const std::string& deck_text, bool stop) {
+  if (comm == MPI_COMM_NULL) return;
+  const Deck deck = Deck::from_string(deck_text, "test");
+  auto stage = registry.create(kind, name, deck.root());
+  RunContext ctx;
+  ctx.comm = comm;
+  ctx.run_dir = dir;
+  set_stop_requested(stop);
+  stage->run(ctx);
+  set_stop_requested(false);
 }
 
 }  // namespace macrodyn::test

@@ -1,11 +1,24 @@
 #include "io/checkpoint.hpp"
 
+#include <sys/stat.h>
+
 #include "core/error.hpp"
 
 namespace macrodyn::io {
 
 namespace {
 constexpr int64_t kFormatVersion = 1;
+}
+
+bool checkpoint_exists(const std::string& path, MPI_Comm comm) {
+  int rank = 0, found = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) {
+    struct stat st {};
+    found = ::stat(path.c_str(), &st) == 0 ? 1 : 0;
+  }
+  MPI_Bcast(&found, 1, MPI_INT, 0, comm);
+  return found != 0;
 }
 
 PlainComm::PlainComm(MPI_Comm comm) : comm_(comm) {

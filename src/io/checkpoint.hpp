@@ -30,6 +30,10 @@ class PlainComm {
   bool owned_ = false;
 };
 
+// Whether a checkpoint file exists, as rank 0 of comm sees it: the same answer on every rank
+// (collective), so that every rank takes the same resume-or-start branch.
+bool checkpoint_exists(const std::string& path, MPI_Comm comm);
+
 class CheckpointWriter {
  public:
   // `kind` names what is checkpointed ("allen_cahn", "lj", "trainer"); restore checks it.

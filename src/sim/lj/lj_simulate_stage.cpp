@@ -16,8 +16,6 @@
 // run's wherever that run is rank-count invariant (newton = false; with newton = true on the same
 // rank count). The checkpoint is removed when the stage completes. A checkpoint written by a deck
 // with other run-shaping keys (its fingerprint) is refused.
-#include <sys/stat.h>
-
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -25,9 +23,10 @@
 #include "core/log.hpp"
 #include "core/progress.hpp"
 #include "core/random_subset.hpp"
+#include "core/runtime.hpp"
 #include "core/signals.hpp"
 #include "decomp/particle_id_blocks.hpp"
-#include "core/runtime.hpp"
+#include "io/checkpoint.hpp"
 #include "sim/lj/lj_simulate_stage.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
 #include "sim/lj/lj_dataset.hpp"
@@ -93,16 +92,6 @@ class LjSimulate : public Stage {
   SimulateConfig c_;
 };
 
-bool exists_on_root(const std::string& path, MPI_Comm comm) {
-  int found = 0;
-  if (comm_rank(comm) == 0) {
-    struct stat st {};
-    found = ::stat(path.c_str(), &st) == 0 ? 1 : 0;
-  }
-  MPI_Bcast(&found, 1, MPI_INT, 0, comm);
-  return found != 0;
-}
-
 std::string checkpoint_name(const std::string& output) {
   const size_t dot = output.rfind('.');
   return (dot == std::string::npos ? output : output.substr(0, dot)) + ".checkpoint.h5";
@@ -147,7 +136,7 @@ void LjSimulate::run(RunContext& ctx) {
   const std::string out_path = ctx.path(c_.output), ckpt_path = ctx.path(checkpoint_name(c_.output));
   const std::string print = fingerprint(c_, N, L, m);
   std::unique_ptr<CheckpointState> resume;
-  if (c_.restart && exists_on_root(ckpt_path, ctx.comm)) {
+  if (c_.restart && io::checkpoint_exists(ckpt_path, ctx.comm)) {
     resume = std::make_unique<CheckpointState>(load_checkpoint(ckpt_path, ctx.comm));
     if (resume->run.fingerprint != print)
       fail(ckpt_path, ": checkpoint of another run (", resume->run.fingerprint, "); this deck: ", print,

@@ -1,7 +1,5 @@
 #include "sim/vicsek/vicsek_simulate_stage.hpp"
 
-#include <sys/stat.h>
-
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -12,6 +10,7 @@
 #include "core/progress.hpp"
 #include "core/runtime.hpp"
 #include "core/signals.hpp"
+#include "io/checkpoint.hpp"
 #include "io/h5file.hpp"
 #include "io/provenance.hpp"
 #include "io/xdmf.hpp"
@@ -20,16 +19,6 @@
 
 namespace macrodyn::vicsek {
 namespace {
-
-bool exists_on_root(const std::string& path, MPI_Comm comm) {
-  int found = 0;
-  if (comm_rank(comm) == 0) {
-    struct stat st {};
-    found = ::stat(path.c_str(), &st) == 0 ? 1 : 0;
-  }
-  MPI_Bcast(&found, 1, MPI_INT, 0, comm);
-  return found != 0;
-}
 
 class VicsekSimulateStage : public Stage {
  public:
@@ -67,7 +56,7 @@ class VicsekSimulateStage : public Stage {
     sweep.fingerprint = fingerprint();
     const std::string ckpt = ctx.path(prefix_ + ".checkpoint.h5");
     std::optional<SweepCheckpoint> resume;
-    if (restart_ && exists_on_root(ckpt, ctx.comm)) {
+    if (restart_ && io::checkpoint_exists(ckpt, ctx.comm)) {
       resume = load_sweep_checkpoint(ckpt, ctx.comm, runs);
       if (resume->fingerprint != sweep.fingerprint)
         fail(ckpt, ": checkpoint of another sweep (", resume->fingerprint, "); this deck: ", sweep.fingerprint,

@@ -44,17 +44,9 @@ std::string make_dir(const std::string& tag) {
 
 // Runs `simulate lj` with `deck` on comm (ranks outside it do nothing); stop: as if SIGTERM arrived.
 void run_stage(MPI_Comm comm, const std::string& dir, const std::string& deck_text, bool stop) {
-  if (comm == MPI_COMM_NULL) return;
   StageRegistry registry;
   register_lj_stages(registry);
-  const Deck deck = Deck::from_string(deck_text, "test");
-  auto stage = registry.create("simulate", "lj", deck.root());
-  RunContext ctx;
-  ctx.comm = comm;
-  ctx.run_dir = dir;
-  set_stop_requested(stop);
-  stage->run(ctx);
-  set_stop_requested(false);
+  test::run_stage_on(comm, registry, "simulate", "lj", dir, deck_text, stop);
 }
 
 template <class T>

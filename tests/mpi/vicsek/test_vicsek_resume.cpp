@@ -34,19 +34,11 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// Runs the sweep on comm (ranks outside do nothing); stop: as if SIGTERM had arrived.
+// Runs `simulate vicsek` with `deck` on comm (ranks outside it do nothing); stop: as if SIGTERM arrived.
 void run_stage(MPI_Comm comm, const std::string& dir, const std::string& deck_text, bool stop) {
-  if (comm == MPI_COMM_NULL) return;
   StageRegistry registry;
   register_vicsek_stages(registry);
-  const Deck deck = Deck::from_string(deck_text, "test");
-  auto stage = registry.create("simulate", "vicsek", deck.root());
-  RunContext ctx;
-  ctx.comm = comm;
-  ctx.run_dir = dir;
-  set_stop_requested(stop);
-  stage->run(ctx);
-  set_stop_requested(false);
+  test::run_stage_on(comm, registry, "simulate", "vicsek", dir, deck_text, stop);
 }
 
 bool same(const std::string& a_path, const std::string& b_path, const std::string& name) {
