@@ -142,7 +142,7 @@ TrainResult DataParallelTrainer<T>::train(const BatchLoss& loss, int64_t max_ste
       const auto ids = local_batch(perm, batch_, &gsize);
       double l;
       if (timers) {
-        auto scope = timers->scope("train/step");
+        auto scope = timers->scope("train_step");
         l = step(loss, ids, gsize);
       } else {
         l = step(loss, ids, gsize);

@@ -44,8 +44,10 @@ TEST_CASE("Trainer permutation, minibatches, LR schedule and stop signal", "[nn]
     weights.push_back(weight);
     return weight * static_cast<double>(ids.size());
   };
-  auto r = trainer.train(loss, 5);
+  Timers timers;
+  auto r = trainer.train(loss, 5, &timers);
   CHECK(r.steps == 5);
+  CHECK(timers.calls("train_step") == 5);  // one timed scope per optimizer step
   CHECK(weights == std::vector<double>{0.25, 0.25, 0.5, 0.25, 0.25});
   CHECK(sgd.learning_rate() == Approx(0.025).epsilon(1e-15));  // step 4: 0.1 * 0.5^2
   CHECK(trainer.epoch() == 1);
