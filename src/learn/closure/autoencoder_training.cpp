@@ -94,7 +94,7 @@ std::vector<float> encode_all(ClosureAutoencoder& ae, const ClosureData& data) {
 }
 
 void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data) {
-  const size_t d = ae.latent_dim(), T = data.times;
+  const size_t d = ae.latent_dim();
   const auto z = encode_all(ae, data);
   auto stats = [d](const std::vector<double>& v, std::vector<double>& mean, std::vector<double>& sd) {
     const size_t n = v.size() / d;
@@ -108,10 +108,13 @@ void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data) {
   auto& norm = ae.normalization();
   stats(std::vector<double>(z.begin(), z.end()), norm.z_mean, norm.z_std);
   std::vector<double> dz;
-  for (size_t k = 0; (k + 1) * T <= data.configs; ++k)
-    for (size_t t = 0; t + 1 < T; ++t)
+  for (size_t k = 0; k < data.trajectories(); ++k) {
+    if (!data.whole(k)) continue;
+    const size_t s0 = data.trajectory_start[k];
+    for (size_t t = 0; t + 1 < data.length(k); ++t)
       for (size_t i = 0; i < d; ++i)
-        dz.push_back((z[(k * T + t + 1) * d + i] - z[(k * T + t) * d + i]) / data.snapshot_dt);
+        dz.push_back((z[(s0 + t + 1) * d + i] - z[(s0 + t) * d + i]) / data.snapshot_dt);
+  }
   if (dz.size() < 2 * d) fail("closure: latent normalization needs at least one whole trajectory of >= 3 snapshots");
   stats(dz, norm.dz_mean, norm.dz_std);
 }

@@ -40,7 +40,7 @@ const double* column(const View& xh, size_t b, std::vector<double>& scratch) {
 template <class T>
 ClosureAutoencoderT<T>::ClosureAutoencoderT(const AutoencoderSpec& spec)
     : spec_(spec),
-      observable_(make_fixed_observable(spec.system, spec.state_dim)),
+      observable_(make_fixed_observable(spec.system, spec.state_dim, spec.observable_parameters)),
       encoder_(spec.latent_dim > observable_->dim() ? build_encoder<T>(spec, observable_->dim()) : nullptr),
       decoder_(spec.latent_dim > observable_->dim() ? build_decoder<T>(spec) : nullptr),
       bundle_({{"encoder", encoder_}, {"decoder", decoder_}}),
@@ -136,6 +136,7 @@ void ClosureAutoencoderT<T>::save(io::H5File& file, const std::string& group) {
   file.set_attr(group, "latent_dim", static_cast<int64_t>(spec_.latent_dim));
   file.set_attr(group, "fixed_dim", static_cast<int64_t>(fixed_dim()));
   file.set_attr(group, "fixed_observable", observable_->name());
+  for (const auto& [name, value] : spec_.observable_parameters) file.set_attr(group, "observable_" + name, value);
   file.set_attr(group, "hidden", std::vector<double>(spec_.hidden.begin(), spec_.hidden.end()));
   file.set_attr(group, "activation", spec_.activation);
   file.set_attr(group, "seed", static_cast<int64_t>(spec_.seed));
@@ -153,6 +154,8 @@ std::unique_ptr<ClosureAutoencoderT<T>> ClosureAutoencoderT<T>::load(const io::H
   AutoencoderSpec s;
   s.system = file.attr_string(group, "system");
   s.state_dim = static_cast<size_t>(file.attr_int(group, "state_dim"));
+  for (const auto& name : fixed_observable_parameter_names(s.system))
+    s.observable_parameters[name] = file.attr_double(group, "observable_" + name);
   s.latent_dim = static_cast<size_t>(file.attr_int(group, "latent_dim"));
   s.hidden.clear();
   for (double h : file.attr_doubles(group, "hidden")) s.hidden.push_back(static_cast<size_t>(h));

@@ -30,6 +30,7 @@ using Tensor = nn::Tensor<float>;
 struct AutoencoderSpec {
   std::string system = "predator_prey";
   size_t state_dim = 100;
+  ObservableParameters observable_parameters;  // e.g. Allen-Cahn "eps" (saved as attribute observable_<name>)
   size_t latent_dim = 4;  // d, including the fixed observables
   std::vector<size_t> hidden{32, 32};
   std::string activation = "softplus";

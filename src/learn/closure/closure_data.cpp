@@ -9,14 +9,20 @@ namespace macrodyn::closure {
 
 namespace {
 
-template <class T>
-std::vector<T> read_leading(const io::H5File& f, const std::string& name, size_t trajectories, size_t keep_rows) {
+// Appends the first `rows` snapshots of trajectory k of `name` ((K, T, ...) with the trailing dims
+// flattened to `width` values) to out.
+template <class T, class Out>
+void append_rows(const io::H5File& f, const std::string& name, size_t k, size_t rows, size_t width,
+                 std::vector<Out>& out) {
   const auto dims = f.dims(name);
-  if (dims.size() != 3) fail(f.path(), ": ", name, " must be 3-D (trajectories, times, values)");
-  std::vector<T> out(trajectories * dims[1] * dims[2]);
-  f.read<T>(name, {0, 0, 0}, {trajectories, dims[1], dims[2]}, out.data());
-  out.resize(keep_rows * dims[2]);
-  return out;
+  io::Dims offset(dims.size(), 0), local = dims;
+  offset[0] = k, local[0] = 1, local[1] = rows;
+  size_t w = 1;
+  for (size_t i = 2; i < dims.size(); ++i) w *= dims[i];
+  if (w != width) fail(f.path(), ": ", name, " has ", w, " values per snapshot, expected ", width);
+  std::vector<T> buffer(rows * width);
+  if (rows > 0) f.read<T>(name, offset, local, buffer.data());
+  out.insert(out.end(), buffer.begin(), buffer.end());
 }
 
 }  // namespace
@@ -27,31 +33,54 @@ ClosureData read_closure_data(const std::string& path, MPI_Comm comm, const Clos
   d.path = path;
   if (!f.exists("/states")) fail(path, ": no /states dataset (expected a simulate stage's output)");
   d.system = f.has_attr("/", "system") ? f.attr_string("/", "system") : std::string("unknown");
+  for (const auto& name : fixed_observable_parameter_names(d.system)) {
+    if (!f.has_attr("/", name)) fail(path, ": no root attribute '", name, "' (the ", d.system, " observable needs it)");
+    d.observable_parameters[name] = f.attr_double("/", name);
+  }
   const auto dims = f.dims("/states");
-  if (dims.size() != 3) fail(path, ": /states must be (trajectories, times, N)");
+  if (dims.size() != 3 && dims.size() != 4) fail(path, ": /states must be (trajectories, times, N) or (trajectories, times, n, n)");
   const size_t K = dims[0], T = dims[1];
   d.times = T;
-  d.state_dim = dims[2];
+  d.state_dim = dims.size() == 3 ? dims[2] : dims[2] * dims[3];
   d.time_values = f.read_all<double>("/times");
   if (d.time_values.size() != T) fail(path, ": /times has ", d.time_values.size(), " entries, /states ", T, " times");
   d.snapshot_dt = T > 1 ? d.time_values[1] - d.time_values[0] : 0.0;
-  const size_t all = K * T;
-  d.configs = request.max_configs > 0 ? std::min(all, static_cast<size_t>(request.max_configs)) : all;
-  if (request.max_configs > 0 && static_cast<size_t>(request.max_configs) > all)
-    fail(path, ": asked for ", request.max_configs, " configurations, the file has ", all, " (", K, " x ", T, ")");
-  const size_t traj = (d.configs + T - 1) / T;
-  std::vector<double> states = read_leading<double>(f, "/states", traj, d.configs);
-  d.states.assign(states.begin(), states.end());
-  if (request.forces) {
-    if (!f.exists("/forces")) fail(path, ": no /forces (run the simulate stage with save_forces = true)");
-    d.forces = read_leading<double>(f, "/forces", traj, d.configs);
+  std::vector<int64_t> kept(K, static_cast<int64_t>(T));
+  if (f.exists("/snapshots_kept")) {
+    kept = f.read_all<int64_t>("/snapshots_kept");
+    if (kept.size() != K) fail(path, ": /snapshots_kept has ", kept.size(), " entries, /states ", K, " trajectories");
+    for (auto s : kept)
+      if (s < 0 || s > static_cast<int64_t>(T)) fail(path, ": /snapshots_kept entry ", s, " outside [0, ", T, "]");
   }
+  const size_t Kmax = request.max_trajectories > 0 ? std::min(K, static_cast<size_t>(request.max_trajectories)) : K;
+  size_t all = 0;
+  for (size_t k = 0; k < Kmax; ++k) all += static_cast<size_t>(kept[k]);
+  if (request.max_configs > 0 && static_cast<size_t>(request.max_configs) > all)
+    fail(path, ": asked for ", request.max_configs, " configurations, the file has ", all, " (", Kmax,
+         " trajectories of up to ", T, " kept snapshots)");
+  d.configs = request.max_configs > 0 ? static_cast<size_t>(request.max_configs) : all;
+  if (request.forces && !f.exists("/forces")) fail(path, ": no /forces (run the simulate stage with save_forces = true)");
   if (request.partial_forces) {
     if (!f.exists("/partial_forces/indices")) fail(path, ": no /partial_forces");
     d.partial = f.dims("/partial_forces/indices").at(2);
-    d.partial_index = read_leading<int64_t>(f, "/partial_forces/indices", traj, d.configs);
-    d.partial_value = read_leading<double>(f, "/partial_forces/values", traj, d.configs);
   }
+  const size_t N = d.state_dim;
+  d.states.reserve(d.configs * N);
+  d.trajectory_start.push_back(0);
+  for (size_t k = 0, read = 0; read < d.configs; ++k) {
+    const size_t rows = std::min(static_cast<size_t>(kept[k]), d.configs - read);
+    append_rows<double>(f, "/states", k, rows, N, d.states);
+    if (request.forces) append_rows<double>(f, "/forces", k, rows, N, d.forces);
+    if (request.partial_forces) {
+      append_rows<int64_t>(f, "/partial_forces/indices", k, rows, d.partial, d.partial_index);
+      append_rows<double>(f, "/partial_forces/values", k, rows, d.partial, d.partial_value);
+    }
+    read += rows;
+    d.trajectory_start.push_back(read);
+    d.trajectory_kept.push_back(static_cast<size_t>(kept[k]));
+  }
+  for (int64_t i : d.partial_index)
+    if (i < 0 || i >= static_cast<int64_t>(N)) fail(path, ": partial-force index ", i, " outside [0, ", N, ") in a kept snapshot");
   return d;
 }
 

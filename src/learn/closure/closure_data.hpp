@@ -1,9 +1,13 @@
 #pragma once
 // The microscopic data a closure stage reads: a simulate stage's HDF5 output.
 //
-// Expected datasets (the grid simulators' layout): /states (K, T, N); /times (T); optionally
-// /forces (K, T, N) and /partial_forces/indices, /partial_forces/values (K, T, m); attribute "system".
-// Configurations are taken in trajectory order (trajectory 0's T snapshots, then trajectory 1's ...),
+// Expected datasets: /states (K, T, N) (predator-prey) or (K, T, n, n) (Allen-Cahn, flattened to
+// N = n*n in row-major (y, x) order); /times (T); optionally /forces (same shape as /states),
+// /partial_forces/indices, /partial_forces/values (K, T, m), and /snapshots_kept (K): trajectory k holds
+// data only in snapshots s < snapshots_kept[k] (the tail is NaN / index -1 and is never read); without
+// it every trajectory has T snapshots. Attribute "system"; the fixed observable's parameters
+// (fixed_observable_parameter_names, e.g. Allen-Cahn "eps") are root attributes.
+// Configurations are taken in trajectory order (trajectory 0's kept snapshots, then trajectory 1's ...),
 // and "the first n configurations" means exactly that (the reference bookkeeping of Table 2).
 // Every rank reads the same (replicated) arrays; only the trajectories needed are read.
 #include <mpi.h>
@@ -12,22 +16,33 @@
 #include <string>
 #include <vector>
 
+#include "learn/closure/fixed_observable.hpp"
+
 namespace macrodyn::closure {
 
 struct ClosureData {
   std::string path, system;
-  size_t configs = 0, times = 0, state_dim = 0, partial = 0;  // partial = m coordinates per configuration
+  ObservableParameters observable_parameters;
+  size_t configs = 0, times = 0, state_dim = 0, partial = 0;  // times = T slots per trajectory in the file
   double snapshot_dt = 0;                                     // times[1] - times[0]
   std::vector<double> time_values;                            // T
+  // Trajectory k's configurations are [trajectory_start[k], trajectory_start[k+1]); the last one read
+  // may be cut by max_configs (whole(k) says whether all its kept snapshots were read).
+  std::vector<size_t> trajectory_start;                       // (trajectories read) + 1
+  std::vector<size_t> trajectory_kept;                        // kept snapshots of each trajectory read
   std::vector<float> states;                                  // configs x N (configuration-major)
   std::vector<double> forces;                                 // configs x N when read
   std::vector<int64_t> partial_index;                         // configs x m when read
   std::vector<double> partial_value;                          // configs x m when read
   const float* state(size_t s) const { return states.data() + s * state_dim; }
+  size_t trajectories() const { return trajectory_kept.size(); }
+  size_t length(size_t k) const { return trajectory_start[k + 1] - trajectory_start[k]; }
+  bool whole(size_t k) const { return length(k) == trajectory_kept[k]; }
 };
 
 struct ClosureDataRequest {
   long max_configs = 0;  // 0: every configuration in the file
+  long max_trajectories = 0;  // 0: no limit; else only the first this many trajectories
   bool forces = false;
   bool partial_forces = false;
 };

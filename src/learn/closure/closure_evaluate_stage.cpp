@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "core/log.hpp"
@@ -42,22 +43,29 @@ class ClosureEvaluate : public Stage {
       ae = ClosureAutoencoder::load(f, "/autoencoder");
       if (f.has_attr("/", "time_s")) ae_time = f.attr_double("/", "time_s");
     }
-    const auto probe = io::H5File::open_read(stage_path(ctx, data_), ctx.comm);
-    const auto dims = probe.dims("/states");
-    const size_t T = dims.at(1);
     ClosureDataRequest req;
-    req.max_configs = trajectories_ > 0 ? static_cast<long>(std::min<size_t>(dims[0], trajectories_) * T) : 0;
+    req.max_trajectories = trajectories_;
     const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
-    const size_t K = data.configs / T, d = ae->latent_dim(), ds = ae->fixed_dim();
+    // Trajectories may have different lengths (/snapshots_kept): roll out to the longest, compare each
+    // on its own kept snapshots; /true and /predictions hold NaN past a trajectory's end.
+    const size_t K = data.trajectories(), d = ae->latent_dim(), ds = ae->fixed_dim();
+    size_t T = 0;
+    for (size_t k = 0; k < K; ++k) T = std::max(T, data.length(k));
+    if (K == 0 || T == 0) fail(data.path, ": no kept snapshots to evaluate on");
     const long sub = std::lround(data.snapshot_dt / dt_);
     if (sub < 1 || std::abs(sub * dt_ - data.snapshot_dt) > 1e-9 * data.snapshot_dt)
       fail(data.path, ": dt = ", dt_, " does not divide the snapshot spacing ", data.snapshot_dt);
-    const auto zf = encode_all(*ae, data);  // (K*T) x d
-    std::vector<double> ztrue(zf.begin(), zf.end()), z0(K * d);
-    for (size_t k = 0; k < K; ++k)
+    const auto zf = encode_all(*ae, data);  // configs x d
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> ztrue(K * T * d, nan), z0(K * d), lengths(K);
+    for (size_t k = 0; k < K; ++k) {
+      lengths[k] = static_cast<double>(data.length(k));
+      for (size_t t = 0; t < data.length(k); ++t)
+        for (size_t i = 0; i < d; ++i) ztrue[(k * T + t) * d + i] = zf[(data.trajectory_start[k] + t) * d + i];
       for (size_t i = 0; i < d; ++i) z0[k * d + i] = ztrue[(k * T) * d + i];
+    }
     const size_t M = models_.size();
-    std::vector<double> pred(M * K * T * d), errors(M * K), mean(M), sd(M), train_time(M);
+    std::vector<double> pred(M * K * T * d, nan), errors(M * K), mean(M), sd(M), train_time(M);
     std::vector<std::string> labels, losses, paths;
     for (size_t m = 0; m < M; ++m) {
       const std::string path = stage_path(ctx, models_[m]);
@@ -70,7 +78,7 @@ class ClosureEvaluate : public Stage {
       const auto out = rollout_rk4(*model, ae->normalization(), z0, K, dt_, sub, static_cast<long>(T));  // (T,K,d)
       for (size_t k = 0; k < K; ++k) {
         double num = 0, den = 0;
-        for (size_t t = 0; t < T; ++t) {
+        for (size_t t = 0; t < data.length(k); ++t) {
           double e2 = 0, n2 = 0;
           for (size_t i = 0; i < d; ++i) {
             const double p = out[(t * K + k) * d + i], q = ztrue[(k * T + t) * d + i];
@@ -90,6 +98,7 @@ class ClosureEvaluate : public Stage {
     const hsize_t hM = M, hK = K, hT = T, hd = d;
     file.write_replicated("/times", {hT}, data.time_values.data());
     file.write_replicated("/true", {hK, hT, hd}, ztrue.data());
+    file.write_replicated("/lengths", {hK}, lengths.data());
     file.write_replicated("/predictions", {hM, hK, hT, hd}, pred.data());
     file.write_replicated("/errors", {hM, hK}, errors.data());
     file.write_replicated("/mean_relative_error", {hM}, mean.data());

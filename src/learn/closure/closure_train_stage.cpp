@@ -56,6 +56,7 @@ class AutoencoderPhase : public Stage {
     const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
     spec_.system = data.system;
     spec_.state_dim = data.state_dim;
+    spec_.observable_parameters = data.observable_parameters;
     ClosureAutoencoder ae(spec_);
     const std::string out = stage_path(ctx, output_);
     opt_.checkpoint = out + ".ckpt";

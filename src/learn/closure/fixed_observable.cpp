@@ -1,6 +1,7 @@
 #include "learn/closure/fixed_observable.hpp"
 
 #include "core/error.hpp"
+#include "learn/closure/allen_cahn_energy_observable.hpp"
 
 namespace macrodyn::closure {
 
@@ -24,10 +25,22 @@ void BlockMeans::jacobian(const double* /*x*/, double* rows) const {
     for (size_t j = 0; j < n_; ++j) rows[k * n_ + j] = (j / c == k) ? 1.0 / static_cast<double>(c) : 0.0;
 }
 
-std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim) {
+std::vector<std::string> fixed_observable_parameter_names(const std::string& system) {
+  if (system == "allen_cahn") return {"eps"};
+  return {};
+}
+
+std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim,
+                                                       const ObservableParameters& parameters) {
   if (system == "predator_prey") return std::make_unique<BlockMeans>(state_dim, 2);
   if (system == "state_mean") return std::make_unique<BlockMeans>(state_dim, 1);
-  fail("closure: no fixed observable is defined for system '", system, "' (known: predator_prey, state_mean)");
+  if (system == "allen_cahn") {
+    const auto eps = parameters.find("eps");
+    if (eps == parameters.end()) fail("closure: the Allen-Cahn free energy needs eps (dataset attribute 'eps')");
+    return std::make_unique<AllenCahnEnergy>(state_dim, eps->second);
+  }
+  fail("closure: no fixed observable is defined for system '", system,
+       "' (known: predator_prey, state_mean, allen_cahn)");
 }
 
 }  // namespace macrodyn::closure

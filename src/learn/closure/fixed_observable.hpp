@@ -8,6 +8,7 @@
 //
 // value(x, out) writes dim() values for one microstate; jacobian(x, rows) writes the dim() x N
 // gradient rows (row-major, double) at x.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,8 +42,16 @@ class BlockMeans : public FixedObservable {
   size_t n_, blocks_;
 };
 
+// Named numbers an observable needs besides the state size (Allen-Cahn: "eps"), taken from the
+// dataset's root attributes and stored with the autoencoder.
+using ObservableParameters = std::map<std::string, double>;
+
 // The observable of a simulated system ("predator_prey" -> means of u and v; "state_mean" -> the
-// mean of all coordinates, used by benchmarks) for states of size N.
-std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim);
+// mean of all coordinates, used by benchmarks; "allen_cahn" -> the free energy, needs "eps") for states
+// of size N.
+std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim,
+                                                       const ObservableParameters& parameters = {});
+// The names of the parameters make_fixed_observable needs for `system` (dataset attributes).
+std::vector<std::string> fixed_observable_parameter_names(const std::string& system);
 
 }  // namespace macrodyn::closure
