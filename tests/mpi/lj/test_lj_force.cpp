@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "unit/lj/lj_test_support.hpp"
+#include "support/lj_test_support.hpp"
 
 using namespace lj_test;
 

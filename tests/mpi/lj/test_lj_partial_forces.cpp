@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/random_subset.hpp"
-#include "unit/lj/lj_test_support.hpp"
+#include "support/lj_test_support.hpp"
 #include "sim/lj/lj_partial_forces.hpp"
 
 using namespace lj_test;

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "unit/lj/lj_test_support.hpp"
+#include "support/lj_test_support.hpp"
 #include "sim/lj/lj_checkpoint.hpp"
 
 using namespace lj_test;

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "lj_test_support.hpp"
+#include "support/lj_test_support.hpp"
 
 using namespace lj_test;
 

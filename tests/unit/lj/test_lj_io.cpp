@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "lj_test_support.hpp"
+#include "support/lj_test_support.hpp"
 #include "sim/lj/lj_lammps_data.hpp"
 
 using namespace lj_test;

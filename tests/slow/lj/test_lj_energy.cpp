@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "lj_test_support.hpp"
+#include "support/lj_test_support.hpp"
 
 using namespace lj_test;
 
