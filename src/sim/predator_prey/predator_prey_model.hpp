@@ -1,17 +1,17 @@
 #pragma once
-// Predator-prey with diffusion, 1-D (seed 003 §5.1, B.1):
+// Predator-prey with diffusion, 1-D ([Partial observations] §5.1, B.1):
 //   du/dt = u (1 - u - v)            (prey, D = 0)
 //   dv/dt = a v (u - b) + v_xx       (predator), a = 3, b = 0.4
 // 50 cells x_i = (i - 1/2) dx, dx = 0.02, Neumann as in eq. 41 (one-sided second difference at both
 // ends). State x = (u_1..u_50, v_1..v_50) in R^100; force f(x) = dx/dt, coordinate j in [0, 100).
-// Time integrator (decision): the seed's Euler dt = 0.01 violates the explicit diffusion limit
+// Time integrator (decision): the paper's Euler dt = 0.01 violates the explicit diffusion limit
 // dt <= dx^2/2 = 2e-4; we use classical RK4 with dt = 1e-4 (dt * 4/dx^2 = 1, inside RK4's real-axis
 // stability interval 2.785), 4th order, 1000 steps per 0.1 snapshot interval.
 // IC: u = mu + sigma cos(5 pi x), v = 1 - mu - sigma cos(5 pi x), (mu, sigma) ~ U([0,0.2] x [0.4,0.6]).
 // Decision: with sigma > mu this u is negative on part of the domain, and there u' = u(1-u-v) ~ -u^2
 // blows up in finite time (observed at t ~ 1.7 with RK4). Populations are non-negative, so by default
 // the initial u and v are clipped at 0 (u = 0 and v = 0 are invariant, the solution stays bounded);
-// `clip_initial = false` in the deck gives the seed's formula unchanged.
+// `clip_initial = false` in the deck gives the paper's formula unchanged.
 // Reference convention (the authors' implementation, which produced the paper's numbers): the
 // second difference [1, -2, 1] in grid units (coefficient 1, no 1/dx^2; `grid_units`), mean
 // mu ~ U(0.4, 0.6) and amplitude sigma ~ U(0, 0.2) (so u > 0), explicit Euler dt = 0.01 for training

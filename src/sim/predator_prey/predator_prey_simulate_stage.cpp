@@ -1,4 +1,4 @@
-// `simulate` stage for system = "predator_prey" (seed 003 §5.1, B.1; scheme in predator_prey_model.hpp).
+// `simulate` stage for system = "predator_prey" ([Partial observations] §5.1, B.1; scheme in predator_prey_model.hpp).
 //
 // Keys [defaults]: convention = "physical" | "reference" (sets the defaults below), trajectories = 16 (K),
 //   t_final = 30, save_interval = 0.1, integrator = "rk4" | "euler", dt = 1e-4 (must divide save_interval

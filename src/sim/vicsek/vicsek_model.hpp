@@ -9,9 +9,9 @@
 // The neighbourhood includes i itself. The "circular mean" is the argument of the summed unit vectors.
 // Noise law (deck key `noise`):
 //   "uniform"    xi ~ U[-1/2, 1/2]: heading noise uniform in [-eta/2, eta/2] (Vicsek 1995; eta in [0, 2 pi]).
-//   "uniform_pi" xi ~ U[-pi/2, pi/2]: our literal reading of the seed's "sampled in [-pi/2, pi/2]",
+//   "uniform_pi" xi ~ U[-pi/2, pi/2]: our literal reading of the paper's "sampled in [-pi/2, pi/2]",
 //                i.e. heading noise in [-eta pi/2, eta pi/2].
-// We read the seed's sentence as describing the standard law with the noise amplitude eta ("uniform"),
+// We read the paper's sentence as describing the standard law with the noise amplitude eta ("uniform"),
 // the default; "uniform_pi" exists so both readings can be compared on the same eta grid.
 //
 // Neighbour search: the decomposition's cell grid has n = floor(L / r) cells per axis (width >= r);
