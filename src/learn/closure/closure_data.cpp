@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "io/h5file.hpp"
+#include "learn/closure/lj_closure_data.hpp"
 
 namespace macrodyn::closure {
 
@@ -29,6 +30,7 @@ void append_rows(const io::H5File& f, const std::string& name, size_t k, size_t 
 
 ClosureData read_closure_data(const std::string& path, MPI_Comm comm, const ClosureDataRequest& request) {
   const auto f = io::H5File::open_read(path, comm);
+  if (is_lj_dataset(f)) return read_lj_closure_data(f, request);
   ClosureData d;
   d.path = path;
   if (!f.exists("/states")) fail(path, ": no /states dataset (expected a simulate stage's output)");

@@ -9,6 +9,7 @@
 // (fixed_observable_parameter_names, e.g. Allen-Cahn "eps") are root attributes.
 // Configurations are taken in trajectory order (trajectory 0's kept snapshots, then trajectory 1's ...),
 // and "the first n configurations" means exactly that (the reference bookkeeping of Table 2).
+// A `simulate lj` file (H5MD layout) is read by lj_closure_data.hpp instead.
 // Every rank reads the same (replicated) arrays; only the trajectories needed are read.
 #include <mpi.h>
 

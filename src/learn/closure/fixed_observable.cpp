@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "learn/closure/allen_cahn_energy_observable.hpp"
+#include "learn/closure/lj_temperature_observable.hpp"
 
 namespace macrodyn::closure {
 
@@ -39,8 +40,9 @@ std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system
     if (eps == parameters.end()) fail("closure: the Allen-Cahn free energy needs eps (dataset attribute 'eps')");
     return std::make_unique<AllenCahnEnergy>(state_dim, eps->second);
   }
+  if (system == "lj") return std::make_unique<LjTemperature>(state_dim);
   fail("closure: no fixed observable is defined for system '", system,
-       "' (known: predator_prey, state_mean, allen_cahn)");
+       "' (known: predator_prey, state_mean, allen_cahn, lj)");
 }
 
 }  // namespace macrodyn::closure

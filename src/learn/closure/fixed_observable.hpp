@@ -47,7 +47,7 @@ class BlockMeans : public FixedObservable {
 using ObservableParameters = std::map<std::string, double>;
 
 // The observable of a simulated system ("predator_prey" -> means of u and v; "state_mean" -> the
-// mean of all coordinates, used by benchmarks; "allen_cahn" -> the free energy, needs "eps") for states
+// mean of all coordinates, used by benchmarks; "allen_cahn" -> the free energy, needs "eps"; "lj" -> the temperature of (positions, velocities)) for states
 // of size N.
 std::unique_ptr<FixedObservable> make_fixed_observable(const std::string& system, size_t state_dim,
                                                        const ObservableParameters& parameters = {});

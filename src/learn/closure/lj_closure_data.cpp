@@ -1,0 +1,100 @@
+#include "learn/closure/lj_closure_data.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+
+namespace macrodyn::closure {
+
+namespace {
+const char* const kPosition = "/particles/all/position/value";
+const char* const kVelocity = "/particles/all/velocity/value";
+const char* const kForce = "/particles/all/force/value";
+
+std::vector<double> frames_of(const io::H5File& f, const std::string& name, size_t count, size_t width) {
+  std::vector<double> out(count * width);
+  if (count > 0) f.read<double>(name, {0, 0, 0}, {count, width / 3, 3}, out.data());
+  return out;
+}
+}  // namespace
+
+bool is_lj_dataset(const io::H5File& f) { return f.exists(kPosition); }
+
+ClosureData read_lj_closure_data(const io::H5File& f, const ClosureDataRequest& request) {
+  ClosureData d;
+  d.path = f.path();
+  d.system = "lj";
+  const auto pdims = f.dims(kPosition);
+  if (pdims.size() != 3 || pdims[2] != 3) fail(d.path, ": ", kPosition, " must be (frames, atoms, 3)");
+  const size_t frames = pdims[0], atoms = pdims[1], A3 = 3 * atoms;
+  d.state_dim = 2 * A3;
+  const auto traj = f.read_all<int64_t>("/particles/all/trajectory");
+  const auto time = f.read_all<double>("/particles/all/time");
+  if (traj.size() != frames || time.size() != frames) fail(d.path, ": /particles/all/{trajectory,time} do not match the frames");
+  // Trajectories = runs of equal ids; only the first max_trajectories of them.
+  std::vector<size_t> start{0};
+  for (size_t s = 1; s < frames; ++s)
+    if (traj[s] != traj[s - 1]) start.push_back(s);
+  start.push_back(frames);
+  size_t K = start.size() - 1;
+  if (frames == 0) K = 0;
+  if (request.max_trajectories > 0) K = std::min(K, static_cast<size_t>(request.max_trajectories));
+  const size_t all = K > 0 ? start[K] : 0;
+  if (request.max_configs > 0 && static_cast<size_t>(request.max_configs) > all)
+    fail(d.path, ": asked for ", request.max_configs, " configurations, the file has ", all, " frames");
+  d.configs = request.max_configs > 0 ? static_cast<size_t>(request.max_configs) : all;
+  d.times = K > 0 ? start[1] : 0;
+  d.time_values.assign(time.begin(), time.begin() + static_cast<long>(d.times));
+  d.snapshot_dt = d.times > 1 ? time[1] - time[0] : 0.0;
+  d.trajectory_start.push_back(0);
+  for (size_t k = 0; k < K && d.trajectory_start.back() < d.configs; ++k) {
+    d.trajectory_start.push_back(std::min(start[k + 1], d.configs));
+    d.trajectory_kept.push_back(start[k + 1] - start[k]);
+  }
+  const size_t C = d.configs;
+  const auto x = frames_of(f, kPosition, C, A3), v = frames_of(f, kVelocity, C, A3);
+  d.states.resize(C * d.state_dim);
+  for (size_t s = 0; s < C; ++s)
+    for (size_t i = 0; i < A3; ++i) {
+      d.states[s * d.state_dim + i] = static_cast<float>(x[s * A3 + i]);
+      d.states[s * d.state_dim + A3 + i] = static_cast<float>(v[s * A3 + i]);
+    }
+  if (request.forces) {
+    if (!f.exists(kForce)) fail(d.path, ": no ", kForce, " (run simulate lj with full_forces = true)");
+    const auto F = frames_of(f, kForce, C, A3);
+    d.forces.resize(C * d.state_dim);
+    for (size_t s = 0; s < C; ++s)
+      for (size_t i = 0; i < A3; ++i) {
+        d.forces[s * d.state_dim + i] = v[s * A3 + i];
+        d.forces[s * d.state_dim + A3 + i] = F[s * A3 + i];
+      }
+  }
+  if (request.partial_forces) {
+    if (!f.exists("/partial_forces/index")) fail(d.path, ": no /partial_forces (partial_atoms = 0)");
+    const size_t m = f.dims("/partial_forces/index").at(1);
+    std::vector<int64_t> ids(C * m);
+    std::vector<double> F(C * m * 3);
+    if (C > 0) {
+      f.read<int64_t>("/partial_forces/index", {0, 0}, {C, m}, ids.data());
+      f.read<double>("/partial_forces/value", {0, 0, 0}, {C, m, 3}, F.data());
+    }
+    d.partial = 6 * m;
+    d.partial_index.resize(C * d.partial);
+    d.partial_value.resize(C * d.partial);
+    for (size_t s = 0; s < C; ++s)
+      for (size_t j = 0; j < m; ++j) {
+        const int64_t a = ids[s * m + j];
+        if (a < 0 || a >= static_cast<int64_t>(atoms)) fail(d.path, ": partial-force atom ", a, " outside [0, ", atoms, ")");
+        for (size_t c = 0; c < 3; ++c) {
+          const size_t e = s * d.partial + 6 * j;
+          d.partial_index[e + c] = 3 * a + static_cast<int64_t>(c);
+          d.partial_value[e + c] = v[s * A3 + 3 * static_cast<size_t>(a) + c];
+          d.partial_index[e + 3 + c] = static_cast<int64_t>(A3) + 3 * a + static_cast<int64_t>(c);
+          d.partial_value[e + 3 + c] = F[(s * m + j) * 3 + c];
+        }
+      }
+  }
+  return d;
+}
+
+}  // namespace macrodyn::closure
