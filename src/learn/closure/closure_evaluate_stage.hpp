@@ -16,8 +16,11 @@
 // "closure <system> <label> mean_relative_error <value>" for every model in the order given.
 //
 // Output schema (HDF5, stable; read by postprocess/closure_*.py):
-//   /times                 (T)          snapshot times of the test data
-//   /true                  (K, T, d)    encoded true latent trajectories (all d dims)
+//   /times                 (T)          snapshot times of the test data (T: the longest kept trajectory)
+//   /true                  (K, T, d)    encoded true latent trajectories (all d dims); a trajectory
+//                                       shorter than T (Allen-Cahn /snapshots_kept) is NaN after its end
+//                                       in /true and /predictions, and its error uses its own snapshots
+//   /lengths               (K)          snapshots of each test trajectory
 //   /predictions           (M, K, T, d) predicted latent trajectories, one block per model
 //   /errors                (M, K)       relative error per model and test trajectory
 //   /mean_relative_error   (M)          mean over trajectories;  /std_relative_error (M)
