@@ -124,20 +124,21 @@ int command_run(Runtime& rt, const std::string& deck_path, bool check_only, bool
             " -> ", ctx.run_dir);
   Timers timers;
   ctx.timers = &timers;
-  for (size_t i = 0; i < stages.size(); ++i) {
+  bool stopped = false;
+  for (size_t i = 0; i < stages.size() && !stopped; ++i) {
     log::info("== stage ", i + 1, "/", stages.size(), ": ", labels[i]);
     {
       auto scope = timers.scope(labels[i]);
       stages[i]->run(ctx);
     }
-    if (stop_requested_collective(ctx.comm)) {
-      log::info("stop signal received: stopping after stage ", labels[i], " (checkpoints are in ", ctx.run_dir, ")");
-      break;
-    }
+    stopped = stop_requested_collective(ctx.comm);
+    if (stopped)
+      log::info("stop signal received: stopped in stage ", labels[i], "; checkpoints are in ", ctx.run_dir,
+                "; exit status ", kExitStopped, ": run the same deck again to continue");
   }
   finish_timers(ctx, timers, rt.size());
   log::open_file("");
-  return 0;
+  return stopped ? kExitStopped : 0;
 }
 
 int command_bench(Runtime& rt, const std::string& bench_case, const std::vector<std::string>& options,

@@ -56,3 +56,14 @@ test $(echo \"$out\" | grep -c 'macrodyn: error') -eq 1 && echo \"$out\" | grep 
                  ${MACRODYN_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${MD} run e2e_corrupt_input.toml
          WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(e2e_one_error_line_from_all_ranks PROPERTIES PROCESSORS 2)
+# A run stopped by SIGTERM exits with status 75 (checkpoint written); the same deck run again finishes
+# it (status 0) and removes the checkpoint.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/e2e_stop_resume.toml
+"[run]\nname = \"stop_resume\"\noutput_dir = \"e2e_runs/stop_resume\"\n[[stage]]\nkind = \"simulate\"\nsystem = \"lj\"\n\
+trajectories = 200\nsteps = 250\nsave_every = 50\n")
+add_test(NAME e2e_stop_exit_status_and_resume
+         COMMAND sh -c "rm -rf e2e_runs/stop_resume; \"$0\" run e2e_stop_resume.toml & pid=$!; sleep 2; kill -TERM $pid; \
+wait $pid; s1=$?; \"$0\" run e2e_stop_resume.toml; s2=$?; echo \"exit statuses $s1 $s2\"; \
+test $s1 -eq 75 && test $s2 -eq 0 && test ! -e e2e_runs/stop_resume/lj_dataset.checkpoint.h5"
+                 ${MD}
+         WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
