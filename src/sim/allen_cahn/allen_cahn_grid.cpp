@@ -1,9 +1,11 @@
 #include "sim/allen_cahn/allen_cahn_grid.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/exact_sum.hpp"
 #include "sim/allen_cahn/allen_cahn_rk4.hpp"
 
 namespace macrodyn::allen_cahn {
@@ -124,21 +126,32 @@ void AllenCahnGrid::force(const Owned& out) const {
 double AllenCahnGrid::free_energy() const {
   const Field v = v_;
   const double h2 = model_.h * model_.h, inv_eps2 = model_.inv_eps2;
-  double local = 0.0;
   // Each cell contributes its bulk term and the faces to its right and upper neighbours; at the
   // domain edge the mirrored ghost makes that face term zero, at a rank boundary the ghost is the
-  // neighbour's cell, so every interior face is counted exactly once.
+  // neighbour's cell, so every interior face is counted exactly once. The terms are summed exactly
+  // (core/exact_sum.hpp), so the energy is bitwise the same for any rank or thread count.
+  auto term = KOKKOS_LAMBDA(long j, long i) {
+    const double c = v(0, j, i);
+    const double gx = v(0, j, i + 1) - c, gy = v(0, j + 1, i) - c;
+    return h2 * inv_eps2 * double_well(c) + 0.5 * (gx * gx + gy * gy);
+  };
+  const Policy2 cells({g_, g_}, {ny_ + g_, nx_ + g_});
+  double local_max = 0.0, global_max = 0.0;
   Kokkos::parallel_reduce(
-      "allen_cahn_energy", Policy2({g_, g_}, {ny_ + g_, nx_ + g_}),
-      KOKKOS_LAMBDA(long j, long i, double& sum) {
-        const double c = v(0, j, i);
-        const double gx = v(0, j, i + 1) - c, gy = v(0, j + 1, i) - c;
-        sum += h2 * inv_eps2 * double_well(c) + 0.5 * (gx * gx + gy * gy);
+      "allen_cahn_energy_max", cells,
+      KOKKOS_LAMBDA(long j, long i, double& m) {
+        const double t = term(j, i), a = t < 0.0 ? -t : t;
+        m = a > m ? a : m;
       },
-      local);
-  double total = 0.0;
-  MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_SUM, comm());
-  return total;
+      Kokkos::Max<double>(local_max));
+  MPI_Allreduce(&local_max, &global_max, 1, MPI_DOUBLE, MPI_MAX, comm());
+  const int e = exact_sum::scale_exponent(global_max, static_cast<double>(model_.n) * static_cast<double>(model_.n));
+  const double scale = std::ldexp(1.0, e);
+  exact_sum::Fixed local = 0;
+  Kokkos::parallel_reduce(
+      "allen_cahn_energy", cells,
+      KOKKOS_LAMBDA(long j, long i, exact_sum::Fixed& sum) { sum += exact_sum::to_fixed(term(j, i), scale); }, local);
+  return exact_sum::allreduce(local, e, comm());
 }
 
 std::vector<double> AllenCahnGrid::partial_forces(const std::vector<int64_t>& ids) const {
