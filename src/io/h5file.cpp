@@ -217,6 +217,13 @@ void H5File::write_raw(const std::string& name, hid_t type, const Dims& global, 
 
 void H5File::read_raw(const std::string& name, hid_t type, const Dims& offset, const Dims& local, void* data) const {
   Handle dset(open_dataset(name), H5Dclose);
+  // Element type: numbers only, and never floating-point data into integers (HDF5 would truncate).
+  Handle file_type(H5Dget_type(dset), H5Tclose);
+  const H5T_class_t stored = H5Tget_class(file_type), wanted = H5Tget_class(type);
+  if (stored != H5T_INTEGER && stored != H5T_FLOAT)
+    fail_here(cat("dataset '", name, "' does not hold numbers (HDF5 type class ", static_cast<int>(stored), ")"));
+  if (stored == H5T_FLOAT && wanted == H5T_INTEGER)
+    fail_here(cat("dataset '", name, "' holds floating-point numbers where integers are expected"));
   Handle file_space(H5Dget_space(dset), H5Sclose);
   int rank = H5Sget_simple_extent_ndims(file_space);
   if (static_cast<size_t>(rank) != local.size() || offset.size() != local.size())

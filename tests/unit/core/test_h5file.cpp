@@ -83,6 +83,10 @@ TEST_CASE("datasets, series and attributes round-trip", "[hdf5]") {
   CHECK(f.attr_doubles("/grid", "box") == std::vector<double>{1.0, 2.0});
   CHECK(f.exists("/a/b"));
   CHECK_FALSE(f.exists("/a/c/d"));
+  // Element types: integers widen to floating point; floating-point data are never read as integers.
+  CHECK(f.read_all<double>("/a/b/ints") == std::vector<double>{1, -2, 3, static_cast<double>(1LL << 40)});
+  CHECK_THAT(error_of([&] { f.read_all<int64_t>("/grid"); }),
+             Catch::Contains(path) && Catch::Contains("'/grid' holds floating-point numbers where integers"));
   std::remove(path.c_str());
 }
 
