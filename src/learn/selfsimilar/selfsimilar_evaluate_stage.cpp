@@ -2,6 +2,7 @@
 
 #include "learn/selfsimilar/ca_pipeline.hpp"
 #include "learn/selfsimilar/diffusion_pipeline.hpp"
+#include "learn/selfsimilar/vicsek_pipeline.hpp"
 
 namespace macrodyn::selfsimilar {
 namespace {
@@ -9,14 +10,18 @@ namespace {
 class SelfSimilarEvaluateStage : public Stage {
  public:
   explicit SelfSimilarEvaluateStage(const ConfigTable& t)
-      : system_(t.get_string("system", "cellular_automata", {"cellular_automata", "diffusion"})) {
-    if (system_ == "diffusion")
+      : system_(t.get_string("system", "cellular_automata", {"cellular_automata", "diffusion", "vicsek"})) {
+    if (system_ == "vicsek")
+      vicsek_ = parse_vicsek_evaluate(t);
+    else if (system_ == "diffusion")
       diffusion_ = parse_diffusion_evaluate(t);
     else
       ca_ = parse_ca_evaluate(t);
   }
   void run(RunContext& ctx) override {
-    if (system_ == "diffusion")
+    if (system_ == "vicsek")
+      evaluate_vicsek(vicsek_, ctx);
+    else if (system_ == "diffusion")
       evaluate_diffusion(diffusion_, ctx);
     else
       evaluate_ca(ca_, ctx);
@@ -26,6 +31,7 @@ class SelfSimilarEvaluateStage : public Stage {
   std::string system_;
   CaEvaluateConfig ca_;
   DiffusionEvaluateConfig diffusion_;
+  VicsekEvaluateConfig vicsek_;
 };
 
 }  // namespace

@@ -2,7 +2,8 @@
 // evaluate stage, method = "selfsimilar": held-out accuracy of the dynamics learner and the
 // consistency of the learnt coarse-grainings (self-similar dynamics paper, eq. 6, Table I, Fig. 3).
 // Deck keys (defaults):
-//   system = "cellular_automata"
+//   system = "cellular_automata"         or "diffusion" (diffusion_pipeline.hpp), "vicsek"
+//                                        (vicsek_pipeline.hpp: keys data_prefix, models, file)
 //   data = "cellular_automata.h5"        the simulate stage output the models were trained on
 //   models = "selfsimilar_ca_models.h5"  the train stage output
 //   file = "selfsimilar_ca_results.h5"   results (ca_pipeline.hpp)

@@ -2,6 +2,7 @@
 
 #include "learn/selfsimilar/ca_pipeline.hpp"
 #include "learn/selfsimilar/diffusion_pipeline.hpp"
+#include "learn/selfsimilar/vicsek_pipeline.hpp"
 
 namespace macrodyn::selfsimilar {
 namespace {
@@ -9,14 +10,18 @@ namespace {
 class SelfSimilarTrainStage : public Stage {
  public:
   explicit SelfSimilarTrainStage(const ConfigTable& t)
-      : system_(t.get_string("system", "cellular_automata", {"cellular_automata", "diffusion"})) {
-    if (system_ == "diffusion")
+      : system_(t.get_string("system", "cellular_automata", {"cellular_automata", "diffusion", "vicsek"})) {
+    if (system_ == "vicsek")
+      vicsek_ = parse_vicsek_train(t);
+    else if (system_ == "diffusion")
       diffusion_ = parse_diffusion_train(t);
     else
       ca_ = parse_ca_train(t);
   }
   void run(RunContext& ctx) override {
-    if (system_ == "diffusion")
+    if (system_ == "vicsek")
+      train_vicsek(vicsek_, ctx);
+    else if (system_ == "diffusion")
       train_diffusion(diffusion_, ctx);
     else
       train_ca(ca_, ctx);
@@ -26,6 +31,7 @@ class SelfSimilarTrainStage : public Stage {
   std::string system_;
   CaTrainConfig ca_;
   DiffusionTrainConfig diffusion_;
+  VicsekTrainConfig vicsek_;
 };
 
 }  // namespace

@@ -1,7 +1,10 @@
 #pragma once
 // train stage, method = "selfsimilar": the two training stages of the self-similar framework
 // (self-similar dynamics paper, sec. II B). Deck keys (defaults):
-//   system = "cellular_automata"    the data's system (the only one so far)
+//   system = "cellular_automata"    the data's system: "cellular_automata" (keys below), "diffusion"
+//                                   (diffusion_pipeline.hpp), "vicsek" (vicsek_pipeline.hpp; keys
+//                                   data_prefix, sizes, time_groups, space_groups, first_step,
+//                                   last_step, hidden, holdout, dynamics_* / coarse_*, autoencode_weight)
 //   data = "cellular_automata.h5"   simulate stage output in the run directory
 //   file = "selfsimilar_ca_models.h5"   models and loss curves (ca_pipeline.hpp)
 //   rules = []                      rules to learn (empty: every rule in the data)

@@ -1,0 +1,144 @@
+#include <algorithm>
+#include <cstdio>
+
+#include "core/log.hpp"
+#include "io/provenance.hpp"
+#include "learn/selfsimilar/ca_networks.hpp"
+#include "learn/selfsimilar/macro_pipeline.hpp"
+#include "learn/selfsimilar/vicsek_data.hpp"
+#include "learn/selfsimilar/vicsek_networks.hpp"
+#include "learn/selfsimilar/vicsek_pipeline.hpp"
+#include "nn/model_io.hpp"
+#include "nn/mse_loss.hpp"
+
+namespace macrodyn::selfsimilar {
+namespace {
+
+constexpr long kChunk = 16;  // samples per evaluation batch (bounds memory at large L)
+
+// Calls body(ids) for ids [0, n) in chunks.
+template <class Body>
+void for_chunks(long n, Body&& body) {
+  for (long a = 0; a < n; a += kChunk) {
+    std::vector<int64_t> ids;
+    for (long k = a; k < std::min(n, a + kChunk); ++k) ids.push_back(k);
+    body(to_device_ids(ids));
+  }
+}
+
+// Variance of the held-out frames' values about their mean (all features).
+double frame_variance(const FrameValues& v, long first) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  double s = 0, s2 = 0;
+  const double n = static_cast<double>((v.extent(0) - first) * v.extent(1));
+  for (size_t f = first; f < v.extent(0); ++f)
+    for (size_t i = 0; i < v.extent(1); ++i) {
+      s += h(f, i);
+      s2 += h(f, i) * h(f, i);
+    }
+  return s2 / n - (s / n) * (s / n);
+}
+
+}  // namespace
+
+VicsekEvaluateConfig parse_vicsek_evaluate(const ConfigTable& t) {
+  VicsekEvaluateConfig c;
+  c.data_prefix = t.get_string("data_prefix", c.data_prefix);
+  c.models = t.get_string("models", c.models);
+  c.file = t.get_string("file", c.file);
+  return c;
+}
+
+void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
+  const auto models = io::H5File::open_read(ctx.path(config.models), ctx.comm);
+  const double holdout = models.attr_double("/", "holdout");
+  const int hidden = static_cast<int>(models.attr_int("/", "hidden"));
+  const long first_step = models.attr_int("/", "first_step"), last_step = models.attr_int("/", "last_step");
+  const auto Ts = models.attr_doubles("/", "time_groups"), Ss = models.attr_doubles("/", "space_groups");
+  const auto sizes_d = models.attr_doubles("/", "sizes");
+  const std::vector<long long> sizes(sizes_d.begin(), sizes_d.end());
+  const auto runs = vicsek_runs(ctx.path(config.data_prefix + "_summary.h5"), ctx.comm, config.data_prefix, sizes);
+
+  std::vector<double> Lv, etav, repv, phim, phis, micro, persistence, variance, recon, cons;
+  std::vector<std::string> lines;
+  for (const auto& run : runs) {
+    if (!models.exists("/" + run.name + "/dynamics"))
+      fail(ctx.path(config.models), ": no models for run ", run.name, " (trained on another sweep?)");
+    const auto data = load_vicsek_lattice(ctx.path(run.name + ".h5"), ctx.comm, first_step, last_step);
+    const long first = data.n_train(holdout), held = data.frames - first;
+    const int L = static_cast<int>(data.L);
+    auto f = make_vicsek_dynamics<double>(L, hidden, 0);
+    nn::load_model(models, "/" + run.name + "/dynamics", *f);
+    nn::Tensor<double> x, target, y;
+    double sum = 0, sum_persist = 0;
+    const long n_pairs = VicsekLattice::pairs(held);
+    for_chunks(n_pairs, [&](const IdView& ids) {
+      gather_vicsek_pairs(data.values, first, ids, x, target);
+      f->forward(x, y, false);
+      sum += nn::mse_value(y, target, 1.0);
+      sum_persist += nn::mse_value(x, target, 1.0);
+    });
+    const double per = static_cast<double>(f->out_features()) * static_cast<double>(n_pairs);
+    Lv.push_back(L);
+    etav.push_back(run.eta);
+    repv.push_back(run.repeat);
+    phim.push_back(run.phi_mean);
+    phis.push_back(run.phi_std);
+    micro.push_back(sum / per);
+    persistence.push_back(sum_persist / per);
+    variance.push_back(frame_variance(data.values, first));
+    char line[240];
+    std::snprintf(line, sizeof line, "selfsimilar vicsek L%d eta%.4g k%ld micro %.6g persistence %.6g phi %.4g", L,
+                  run.eta, run.repeat, micro.back(), persistence.back(), run.phi_mean);
+    lines.push_back(line);
+
+    for (size_t g = 0; g < Ts.size(); ++g) {
+      const int T = static_cast<int>(Ts[g]), S = static_cast<int>(Ss[g]), M = L / S;
+      const std::string gg = "/" + run.name + "/T" + std::to_string(T) + "_S" + std::to_string(S);
+      auto P = make_vicsek_coarse_grainer<double>(T, S, L, 0);
+      auto D = make_vicsek_decoder<double>(T, S, M, 0);
+      auto F = make_vicsek_dynamics<double>(M, hidden, 0);
+      nn::load_model(models, gg + "/coarse_grainer", *P);
+      nn::load_model(models, gg + "/decoder", *D);
+      copy_parameters<double>(*f, *F);
+      MacroPipeline<double> pipeline(P, F, D, false);
+      const long n_blocks = VicsekLattice::block_pairs(held, T);
+      if (n_blocks < 1) fail("vicsek: ", held, " held-out frames give no pair of ", T, "-frame blocks (holdout)");
+      nn::Tensor<double> x_now, x_next, tgt, out;
+      double r = 0, c = 0;
+      for_chunks(n_blocks, [&](const IdView& ids) {
+        gather_vicsek_blocks(data.values, data.L, first, T, S, ids, x_now, x_next, tgt);
+        pipeline.forward(x_now, out, false);
+        r += nn::mse_value(out, tgt, 1.0);
+        c += pipeline.consistency_sum(x_now, x_next);
+      });
+      recon.push_back(r / (static_cast<double>(pipeline.out_features()) * n_blocks));
+      cons.push_back(c / (static_cast<double>(P->out_features()) * n_blocks));
+      std::snprintf(line, sizeof line, "selfsimilar vicsek L%d eta%.4g k%ld T%d S%d reconstruction %.6g consistency %.6g",
+                    L, run.eta, run.repeat, T, S, recon.back(), cons.back());
+      lines.push_back(line);
+    }
+  }
+  for (const auto& line : lines) log::info(line);
+  auto out = io::H5File::create(ctx.path(config.file), ctx.comm);
+  io::write_provenance(out, ctx);
+  out.set_attr("/", "system", std::string("vicsek"));
+  auto put = [&out](const std::string& name, const std::vector<double>& v) {
+    out.write_replicated(name, {static_cast<hsize_t>(v.size())}, v.data());
+  };
+  put("/L", Lv);
+  put("/eta", etav);
+  put("/repeat", repv);
+  put("/phi_mean", phim);
+  put("/phi_std", phis);
+  put("/micro_mse", micro);
+  put("/persistence_mse", persistence);
+  put("/variance", variance);
+  put("/time_groups", Ts);
+  put("/space_groups", Ss);
+  out.write_replicated("/reconstruction", {runs.size(), Ts.size()}, recon.data());
+  out.write_replicated("/consistency", {runs.size(), Ts.size()}, cons.data());
+  out.commit();
+}
+
+}  // namespace macrodyn::selfsimilar
