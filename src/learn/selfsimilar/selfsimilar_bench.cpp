@@ -15,6 +15,7 @@
 // One thread: Kokkos Serial; set OPENBLAS_NUM_THREADS=1.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <map>
 
@@ -34,15 +35,28 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using CaseFn = std::function<std::vector<double>(bool use_float, long steps)>;
 
-// Times `steps` calls of step() after two warm-up calls (ms each).
+double process_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return 1e3 * t.tv_sec + 1e-6 * t.tv_nsec;
+}
+
+// Times `steps` calls of step() after two warm-up calls (ms each); logs the median process CPU time
+// per step (a check on wall times taken on a loaded machine).
 std::vector<double> time_steps(long steps, const std::function<void()>& step) {
-  std::vector<double> times;
+  std::vector<double> times, cpu;
   for (long s = 0; s < steps + 2; ++s) {
     const auto t0 = Clock::now();
+    const double c0 = process_cpu_ms();
     step();
     Kokkos::fence();
-    if (s >= 2) times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (s >= 2) {
+      times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      cpu.push_back(process_cpu_ms() - c0);
+    }
   }
+  std::sort(cpu.begin(), cpu.end());
+  log::info("selfsimilar bench: median process CPU time per step ", cpu[cpu.size() / 2], " ms");
   return times;
 }
 
