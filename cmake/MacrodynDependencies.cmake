@@ -9,7 +9,9 @@ find_package(MPI REQUIRED COMPONENTS C CXX)
 # A site-built Kokkos 4.x provides Kokkos::kokkos / Kokkos::kokkoskernels, which we use when present.
 set(CMAKE_CXX_EXTENSIONS OFF)
 find_package(Kokkos REQUIRED)
-find_package(KokkosKernels QUIET)
+# Kokkos Kernels from the same installation as Kokkos first (a site Kokkos 4 next to Debian's Trilinos).
+find_package(KokkosKernels QUIET HINTS "${Kokkos_DIR}/../KokkosKernels" "${Kokkos_DIR}/../../../cmake/KokkosKernels")
+message(STATUS "Kokkos ${Kokkos_VERSION} from ${Kokkos_DIR}; Kokkos Kernels from ${KokkosKernels_DIR}")
 add_library(macrodyn_kokkos INTERFACE)
 if(TARGET trilinos_kokkoscore)
   target_link_libraries(macrodyn_kokkos INTERFACE trilinos_kokkoscore trilinos_kokkoscontainers trilinos_kokkoskernels)

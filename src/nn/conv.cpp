@@ -1,6 +1,6 @@
 #include "nn/conv.hpp"
 
-#include <KokkosBlas3_gemm.hpp>
+#include "nn/gemm.hpp"
 #include <utility>
 #include <vector>
 
@@ -142,7 +142,7 @@ void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache
   }
   for (size_t b = 0; b < B; ++b) {
     const auto col = build_col(x, b, cache_col);
-    KokkosBlas::gemm("N", "T", T(1), col, weight_.value, T(1), sample_matrix(y, b, ovol, cout));
+    gemm("N", "T", T(1), col, weight_.value, T(1), sample_matrix(y, b, ovol, cout));
   }
 }
 
@@ -155,7 +155,7 @@ void Conv<T>::weight_grad(const Tensor<T>& dy, const Tensor<T>& x) {
     const auto col = cached ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
                                   Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
                             : build_col(x, b, false);
-    KokkosBlas::gemm("T", "N", T(1), sample_matrix(dy, b, ovol, cout), col, T(1), weight_.grad);
+    gemm("T", "N", T(1), sample_matrix(dy, b, ovol, cout), col, T(1), weight_.grad);
   }
 }
 
@@ -180,7 +180,7 @@ void Conv<T>::adjoint(const Tensor<T>& dy, Tensor<T>& dx) {
   const auto dcol = dcol_;
   const auto start = adj_start_, ao = adj_o_, aw = adj_w_;
   for (size_t b = 0; b < B; ++b) {
-    KokkosBlas::gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
+    gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
     const FlatView<T> dxb(dx.data() + b * dx.stride(1), dx.extent(0));
     Kokkos::parallel_for(
         "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, in_features()), KOKKOS_LAMBDA(const size_t n) {

@@ -1,6 +1,6 @@
 #include "nn/dense.hpp"
 
-#include <KokkosBlas3_gemm.hpp>
+#include "nn/gemm.hpp"
 
 #include "nn/parameter_init.hpp"
 #include "nn/tensor_ops.hpp"
@@ -24,7 +24,7 @@ void Dense<T>::affine(const Tensor<T>& x, Tensor<T>& y) const {
   const auto yy = y;
   for_each_entry("Dense::bias", out_, x.extent(1),
                  KOKKOS_LAMBDA(const int64_t i, const int64_t j) { yy(i, j) = b(i, 0); });
-  KokkosBlas::gemm("N", "N", T(1), weight_.value, x, T(1), y);
+  gemm("N", "N", T(1), weight_.value, x, T(1), y);
 }
 
 template <class T>
@@ -34,7 +34,7 @@ void Dense<T>::accumulate_bias_grad(const Tensor<T>& dy) {
     ones_ = Tensor<T>("dense_ones", dy.extent(1), 1);
     Kokkos::deep_copy(ones_, T(1));
   }
-  KokkosBlas::gemm("N", "N", T(1), dy, ones_, T(1), bias_.grad);
+  gemm("N", "N", T(1), dy, ones_, T(1), bias_.grad);
 }
 
 template <class T>
@@ -46,7 +46,7 @@ void Dense<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*training*/) {
 template <class T>
 void Dense<T>::backward_parameters(const Tensor<T>& dy) {
   if (dy.extent(0) != out_ || dy.extent(1) != x_.extent(1)) fail("Dense::backward: dy shape does not match forward");
-  KokkosBlas::gemm("N", "T", T(1), dy, x_, T(1), weight_.grad);
+  gemm("N", "T", T(1), dy, x_, T(1), weight_.grad);
   accumulate_bias_grad(dy);
 }
 
@@ -54,7 +54,7 @@ template <class T>
 void Dense<T>::backward(const Tensor<T>& dy, Tensor<T>& dx) {
   backward_parameters(dy);
   ensure_shape(dx, "dense_dx", in_, dy.extent(1));
-  KokkosBlas::gemm("T", "N", T(1), weight_.value, dy, T(0), dx);
+  gemm("T", "N", T(1), weight_.value, dy, T(0), dx);
 }
 
 template <class T>
@@ -63,7 +63,7 @@ void Dense<T>::forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>
     fail("Dense::forward_dual: xdot must be (", in_, ", K*B)");
   affine(x, y);
   ensure_shape(ydot, "dense_ydot", out_, xdot.extent(1));
-  KokkosBlas::gemm("N", "N", T(1), weight_.value, xdot, T(0), ydot);
+  gemm("N", "N", T(1), weight_.value, xdot, T(0), ydot);
   x_ = x;
   xdot_ = xdot;
 }
@@ -72,9 +72,9 @@ template <class T>
 void Dense<T>::backward_dual(const Tensor<T>& dy, const Tensor<T>& dydot, Tensor<T>& dx, Tensor<T>& dxdot) {
   if (dydot.extent(1) != xdot_.extent(1)) fail("Dense::backward_dual: dydot shape does not match forward_dual");
   backward(dy, dx);
-  KokkosBlas::gemm("N", "T", T(1), dydot, xdot_, T(1), weight_.grad);
+  gemm("N", "T", T(1), dydot, xdot_, T(1), weight_.grad);
   ensure_shape(dxdot, "dense_dxdot", in_, dydot.extent(1));
-  KokkosBlas::gemm("T", "N", T(1), weight_.value, dydot, T(0), dxdot);
+  gemm("T", "N", T(1), weight_.value, dydot, T(0), dxdot);
 }
 
 template class Dense<float>;

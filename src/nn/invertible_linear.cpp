@@ -1,7 +1,7 @@
 // LU-parametrised invertible linear layer. See the header for the equations.
 #include "nn/invertible_linear.hpp"
 
-#include <KokkosBlas3_gemm.hpp>
+#include "nn/gemm.hpp"
 #include <cmath>
 
 #include "core/rng.hpp"
@@ -168,7 +168,7 @@ void InvertibleLinear<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*train
   x_ = x;
   upload_matrix(weight_matrix(), d_, w_, "invlin_w");
   ensure_shape(y, "invlin_y", d_, batch);
-  KokkosBlas::gemm("N", "N", T(1), w_, x, T(0), y);
+  gemm("N", "N", T(1), w_, x, T(0), y);
   auto ls = host_copy(log_s_.value);
   double sum = 0;
   for (size_t i = 0; i < d_; ++i) sum += ls(i, 0);
@@ -182,9 +182,9 @@ void InvertibleLinear<T>::backward_flow(const Tensor<T>& dy, const Tensor<T>& dl
   check_shape(dy, d, batch, "invertible_linear backward dy");
   check_shape(dlog_det, 1, batch, "invertible_linear backward dlog_det");
   ensure_shape(dx, "invlin_dx", d, batch);
-  KokkosBlas::gemm("T", "N", T(1), w_, dy, T(0), dx);
+  gemm("T", "N", T(1), w_, dy, T(0), dx);
   ensure_shape(g_, "invlin_g", d, d);
-  KokkosBlas::gemm("N", "T", T(1), dy, x_, T(0), g_);
+  gemm("N", "T", T(1), dy, x_, T(0), g_);
   T dc_sum = 0;
   Kokkos::parallel_reduce(
       "nn::invlin_dc_sum", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(batch)),
@@ -222,7 +222,7 @@ void InvertibleLinear<T>::inverse(const Tensor<T>& y, Tensor<T>& x) {
   check_shape(y, d_, batch, "invertible_linear inverse input");
   upload_matrix(inverse_matrix(), d_, winv_, "invlin_winv");
   ensure_shape(x, "invlin_x", d_, batch);
-  KokkosBlas::gemm("N", "N", T(1), winv_, y, T(0), x);
+  gemm("N", "N", T(1), winv_, y, T(0), x);
 }
 
 template <class T>

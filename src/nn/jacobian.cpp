@@ -1,6 +1,6 @@
 #include "nn/jacobian.hpp"
 
-#include <KokkosBlas3_gemm.hpp>
+#include "nn/gemm.hpp"
 
 #include "nn/symmetric_eigen.hpp"
 
@@ -68,7 +68,7 @@ ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Te
   for (size_t b = 0; b < B; ++b) {
     for (size_t i = 0; i < d; ++i)
       for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
-    KokkosBlas::gemm("T", "N", 1.0, Jb, Jb, 0.0, Ab);
+    gemm("T", "N", 1.0, Jb, Jb, 0.0, Ab);
     for (size_t i = 0; i < d; ++i)
       for (size_t j = 0; j < d; ++j) A[i * d + j] = 0.5 * (Ab(i, j) + Ab(j, i));
     const auto eig = symmetric_eigen(A, d);
@@ -84,7 +84,7 @@ ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Te
         const double umin = eig.vectors[i * d] * eig.vectors[j * d];
         Sb(i, j) = 2 * c * (umax - kappa * umin);
       }
-    KokkosBlas::gemm("N", "N", 1.0, Jb, Sb, 0.0, Gb);  // column i = sum_j J_b(:, j) 2 S(j, i), S symmetric
+    gemm("N", "N", 1.0, Jb, Sb, 0.0, Gb);  // column i = sum_j J_b(:, j) 2 S(j, i), S symmetric
     for (size_t i = 0; i < d; ++i)
       for (size_t k = 0; k < N; ++k) Gh(k, i * B + b) = static_cast<T>(Gb(k, i));
   }
