@@ -7,6 +7,7 @@
 
 #include "core/rng.hpp"
 #include "sim/lj/lj_initial_state.hpp"
+#include "sim/lj/lj_pair_driver.hpp"
 
 namespace lj_test {
 
@@ -24,6 +25,14 @@ inline HostAtoms sc_atoms(MPI_Comm comm, double L, int64_t N, double T0, double 
     for (int d = 0; d < 3; ++d) a.x[3 * k + d] += jitter * (rng.uniform(a.id[k], 0, d) - 0.5);
   assign_velocities(a, N, T0, seed + 1);
   return a;
+}
+
+// Largest expected difference between two force sums over the same pairs in different orders, for
+// forces of magnitude up to `scale`: double rounding, plus on concurrent backends the half list's
+// fixed-point rounding (under 2^-34 per pair term, at most 64 terms within the cutoff here).
+inline double force_sum_tolerance(bool newton, double scale) {
+  const bool fixed = newton && OrderIndependentHalfList<Exec>::value;
+  return 1e-12 * scale + (fixed ? 64.0 / FixedPoint::scale : 0.0);
 }
 
 // id -> 3 values of the owned atoms, gathered on every rank.

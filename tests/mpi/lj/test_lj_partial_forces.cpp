@@ -35,6 +35,6 @@ TEST_CASE("LJ partial forces equal the full forces at the chosen atoms", "[lj][p
       }
     INFO("newton " << newton << ": max difference " << worst << " of " << scale);
     CHECK(scale > 0);
-    CHECK(worst <= 1e-12 * scale);
+    CHECK(worst <= force_sum_tolerance(newton, scale));
   }
 }
