@@ -37,7 +37,7 @@ void NoisyKernel<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*training*/
   auto ids = ids_;
   auto yy = y, ld = log_det_;
   const int nd = static_cast<int>(d_), ne = static_cast<int>(extra_);
-  const double sigma = sigma_;
+  const double sigma = at_mean_ ? 0.0 : sigma_;
   const double constant = include_density_ ? extra_ * (std::log(sigma) + 0.91893853320467274178) : 0.0;
   const bool density = include_density_;
   Kokkos::parallel_for(
