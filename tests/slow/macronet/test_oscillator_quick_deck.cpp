@@ -1,6 +1,7 @@
 // The quick oscillator deck (inputs/macronet/oscillator_quick.toml) end to end: simulate -> train ->
 // evaluate, then the learned macrostate must be a monotone function of the energy on 1000 held-out
-// states (|Spearman| >= 0.97; the deck reaches about 0.99 and above).
+// states (|Spearman| >= 0.99, measured 0.9987), and its conditional samples must have the target
+// macrostate and a narrow energy shell.
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
