@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/config.hpp"
 #include "learn/macronet/macronet_loss.hpp"
 #include "learn/macronet/macronet_model_file.hpp"
 #include "learn/macronet/pair_dataset.hpp"
@@ -218,6 +219,39 @@ TEST_CASE("MacroNet with a noisy kernel: deterministic encoding, samples project
   // Samples at one target still differ (the latent z is not collapsed by the projection).
   const auto sq = to_vector(projected);
   CHECK(std::abs(sq[0] - sq[3]) + std::abs(sq[1] - sq[4]) + std::abs(sq[2] - sq[5]) > 1e-3);
+}
+
+TEST_CASE("MacroNet residual-flow stack wider than the exact log-det limit uses the power series",
+          "[macronet]") {
+  // in_dim 2 + 16 noise dims = 18 features > 16: the deck default is 8 power-series terms.
+  auto deck = Deck::from_string(R"(
+phi_u = { noise_dims = 16, blocks = 2, hidden = 8, coupling = "resflow", lipschitz = 0.5 }
+phi_exact = { noise_dims = 16, blocks = 2, hidden = 8, coupling = "resflow", logdet_terms = 0 }
+)", "test");
+  const auto spec = FlowSpec::from_config(deck.root().table("phi_u"), 2, 1, 3);
+  CHECK(spec.logdet_terms == 8);
+  CHECK_THROWS(FlowSpec::from_config(deck.root().table("phi_exact"), 2, 1, 3));
+  MacroNet<double> net(spec, spec, true);
+  const auto u = random_batch(2, 24, 21), v = random_batch(2, 24, 22);
+  warm_statistics(net, u, v);
+  // Encode, then invert with the emitted latent (fixed-point inverse of each residual block).
+  auto& phi = net.phi_u();
+  Tensor<double> beta, back;
+  phi.set_noise_keys(std::vector<uint64_t>(24, 0), 7);
+  phi.flow->forward(u, beta, false);
+  Tensor<double> z("z", phi.split->emitted().extent(0), phi.split->emitted().extent(1));
+  Kokkos::deep_copy(z, phi.split->emitted());
+  phi.split->set_inverse_latent(z);
+  phi.flow->inverse(beta, back);
+  const auto a = to_vector(u), b = to_vector(back);
+  double err = 0;
+  for (size_t i = 0; i < a.size(); ++i) err = std::max(err, std::abs(a[i] - b[i]));
+  CHECK(err < 1e-9);
+  // A training step's loss is finite.
+  PairLossEvaluator<double> loss(net, 0.5);
+  std::vector<uint64_t> ids(24);
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  CHECK(std::isfinite(loss(u, v, ids, 100, 1, 1.0 / 24, true).total));
 }
 
 TEST_CASE("MacroNet model file round trip", "[macronet]") {
