@@ -10,8 +10,9 @@
 //   appended dims at their mean 0: the macrostate of a microstate is a function of it alone, not of a
 //   noise draw. (With draws, the encoding of one state scatters: near the oscillator's ground state
 //   the learned macrostate must depend on the appended dims, since a coordinate of an invertible map
-//   cannot have circles as level sets around a critical point; measured, the draws moved the
-//   macrostate of held-out states by ~0.05-0.1, i.e. ~15% in energy at low energy.)
+//   cannot have circles as level sets around a critical point. Measured on the oscillator: with
+//   draws, re-encoding the conditional samples moved their macrostate by 0.05 (median; at most 2.4),
+//   which is ~10% in energy at the lowest target, and Spearman(macrostate, energy) was 0.9957.)
 // sample_u: conditional sampling u = phi_u^-1(beta, z), z ~ N(0, temperature^2) keyed by the global
 //   sample ids sample_offset + b (rank-count independent). With a noisy kernel the inverse returns
 //   (u, eps) with eps off its N(0, sigma^2) law wherever the flow is inexact, and u then lies off the
