@@ -39,18 +39,42 @@ void onsager_matrices(const float* a, size_t d, std::vector<double>& M, std::vec
       if (i < j) W[i * d + j] = a[i * d + j], W[j * d + i] = -double(a[i * d + j]);
     }
 }
+
+// The products the model needs without forming M or W (O(d^2) per sample instead of O(d^3)):
+//   lt = L^T v (lt_k = sum_{i >= k} A_ik v_i),
+//   out = (L L^T + sign (U - U^T)) v + alpha v,  with sign = +1 for (M + W) v, -1 for (M + W)^T v.
+// A is column b of the (d*d, B) tensor `a` (row-major d x d per column).
+template <class View>
+void onsager_apply(const View& a, size_t b, size_t d, const double* v, double sign, double alpha, double* lt,
+                   double* out) {
+  for (size_t k = 0; k < d; ++k) {
+    double s = 0;
+    for (size_t i = k; i < d; ++i) s += double(a(i * d + k, b)) * v[i];
+    lt[k] = s;
+  }
+  for (size_t i = 0; i < d; ++i) {
+    double s = alpha * v[i];
+    for (size_t k = 0; k <= i; ++k) s += double(a(i * d + k, b)) * lt[k];  // L L^T v
+    double w = 0;
+    for (size_t j = i + 1; j < d; ++j) w += double(a(i * d + j, b)) * v[j];  // U v
+    for (size_t j = 0; j < i; ++j) w -= double(a(j * d + i, b)) * v[j];      // -U^T v
+    out[i] = s + sign * w;
+  }
+}
 }  // namespace
 
 void OnsagerNet::forward(const TensorF& x, TensorF& y, bool /*training*/) {
   const size_t d = d_, B = x.extent(1);
   z_ = x;
   // p and J_p e_k for the d unit tangents (column k*B + b).
-  nn::ensure_shape(tangents_, "onsager_tangents", d, d * B);
-  auto th = Kokkos::create_mirror_view(tangents_);
-  for (size_t c = 0; c < d * B; ++c)
-    for (size_t i = 0; i < d; ++i) th(i, c) = (i == c / B) ? 1.0f : 0.0f;
-  Kokkos::deep_copy(tangents_, th);
-  potential_->forward_dual(x, tangents_, p_, pdot_);
+  if (tangents_.extent(0) != d || tangents_.extent(1) != d * B) {  // the same for every batch of size B
+    nn::ensure_shape(tangents_, "onsager_tangents", d, d * B);
+    auto th = Kokkos::create_mirror_view(tangents_);
+    for (size_t c = 0; c < d * B; ++c)
+      for (size_t i = 0; i < d; ++i) th(i, c) = (i == c / B) ? 1.0f : 0.0f;
+    Kokkos::deep_copy(tangents_, th);
+  }
+  potential_dual(x, tangents_);
   mw_->forward(x, a_, true);
   auto ph = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p_);
   auto pdh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), pdot_);
@@ -59,8 +83,7 @@ void OnsagerNet::forward(const TensorF& x, TensorF& y, bool /*training*/) {
   nn::ensure_shape(y, "onsager_y", d, B);
   auto yh = Kokkos::create_mirror_view(y);
   gradv_.assign(d * B, 0.0);
-  std::vector<double> M, W;
-  std::vector<float> a(d * d);
+  std::vector<double> lt(d), out(d);
   for (size_t b = 0; b < B; ++b) {
     double* gv = gradv_.data() + b * d;
     for (size_t k = 0; k < d; ++k) {
@@ -68,13 +91,8 @@ void OnsagerNet::forward(const TensorF& x, TensorF& y, bool /*training*/) {
       for (size_t j = 0; j < m_; ++j) s += double(ph(j, b)) * double(pdh(j, k * B + b));
       gv[k] = s;
     }
-    for (size_t e = 0; e < d * d; ++e) a[e] = ah(e, b);
-    onsager_matrices(a.data(), d, M, W);
-    for (size_t i = 0; i < d; ++i) {
-      double s = alpha_ * gv[i];
-      for (size_t j = 0; j < d; ++j) s += (M[i * d + j] + W[i * d + j]) * gv[j];
-      yh(i, b) = static_cast<float>(-s);
-    }
+    onsager_apply(ah, b, d, gv, 1.0, alpha_, lt.data(), out.data());  // (M + W + alpha I) grad V
+    for (size_t i = 0; i < d; ++i) yh(i, b) = static_cast<float>(-out[i]);
   }
   Kokkos::deep_copy(y, yh);
 }
@@ -108,27 +126,23 @@ void OnsagerNet::backward_parameters(const TensorF& dy) {
   nn::ensure_shape(h_, "onsager_h", d, B);
   auto dah = Kokkos::create_mirror_view(da_);
   auto hh = Kokkos::create_mirror_view(h_);
-  std::vector<double> M, W, GA(d * d);
-  std::vector<float> a(d * d);
+  std::vector<double> dyb(d), ltg(d), ltd(d), hb(d);
   for (size_t b = 0; b < B; ++b) {
     const double* gv = gradv_.data() + b * d;
-    for (size_t e = 0; e < d * d; ++e) a[e] = ah(e, b);
-    onsager_matrices(a.data(), d, M, W);
-    // g = -(M + W + alpha I) gv:  h = dL/dgv = -(M + W + alpha I)^T dy,  dL/dA_total = -dy gv^T.
-    for (size_t j = 0; j < d; ++j) {
-      double s = alpha_ * dyh(j, b);
-      for (size_t i = 0; i < d; ++i) s += (M[i * d + j] + W[i * d + j]) * dyh(i, b);
-      hh(j, b) = static_cast<float>(-s);
+    for (size_t i = 0; i < d; ++i) dyb[i] = dyh(i, b);
+    // g = -(M + W + alpha I) gv:  h = dL/dgv = -(M + W + alpha I)^T dy = -(L L^T - (U - U^T) + alpha I) dy.
+    onsager_apply(ah, b, d, dyb.data(), -1.0, alpha_, ltd.data(), hb.data());
+    for (size_t j = 0; j < d; ++j) hh(j, b) = static_cast<float>(-hb[j]);
+    for (size_t k = 0; k < d; ++k) {  // L^T gv
+      double s = 0;
+      for (size_t i = k; i < d; ++i) s += double(ah(i * d + k, b)) * gv[i];
+      ltg[k] = s;
     }
-    for (size_t i = 0; i < d; ++i)
-      for (size_t j = 0; j < d; ++j) GA[i * d + j] = -double(dyh(i, b)) * gv[j];
-    // M = L L^T: dL/dL = (GA + GA^T) L on the lower triangle; W = U - U^T: dL/dU = GA - GA^T above.
+    // dL/dA_total = GA = -dy gv^T (rank one). M = L L^T: dL/dL = (GA + GA^T) L on the lower triangle,
+    // = -(dy (L^T gv)^T + gv (L^T dy)^T); W = U - U^T: dL/dU = GA - GA^T above the diagonal.
     for (size_t i = 0; i < d; ++i)
       for (size_t j = 0; j < d; ++j) {
-        double g = 0;
-        if (j <= i)
-          for (size_t k = j; k < d; ++k) g += (GA[i * d + k] + GA[k * d + i]) * double(a[k * d + j]);
-        if (j > i) g += GA[i * d + j] - GA[j * d + i];
+        const double g = j <= i ? -(dyb[i] * ltg[j] + gv[i] * ltd[j]) : -dyb[i] * gv[j] + dyb[j] * gv[i];
         dah(i * d + j, b) = static_cast<float>(g);
       }
   }
@@ -136,8 +150,24 @@ void OnsagerNet::backward_parameters(const TensorF& dy) {
   Kokkos::deep_copy(h_, hh);
   mw_->backward_parameters(da_);
   // grad V's parameter part: d/dtheta <J_p h, p> = one dual pass with tangent h, then reverse.
-  potential_->forward_dual(z_, h_, p_, pdot_);
-  potential_->backward_dual(pdot_, p_, dx_, dxdot_);
+  potential_dual(z_, h_);
+  potential_->branch(0)->backward_dual(pdot_, p_, dx_, dxdot_);  // Sum: both branches get (dy, dydot)
+  potential_->branch(1)->backward_dual(pdot_, p_, dx_, dxdot_);  // (input gradients not needed)
+}
+
+void OnsagerNet::potential_dual(const TensorF& x, const TensorF& xdot) {
+  // potential_->forward_dual, with the Sum merge as two flat loops (same float additions).
+  potential_->branch(0)->forward_dual(x, xdot, pa_, pad_);
+  potential_->branch(1)->forward_dual(x, xdot, pb_, pbd_);
+  auto add = [](const TensorF& a, const TensorF& b, TensorF& out, const char* label) {
+    nn::ensure_shape(out, label, a.extent(0), a.extent(1));
+    const float *pa = a.data(), *pb = b.data();
+    float* po = out.data();
+    const size_t n = a.size();
+    for (size_t i = 0; i < n; ++i) po[i] = pa[i] + pb[i];
+  };
+  add(pa_, pb_, p_, "onsager_p");
+  add(pad_, pbd_, pdot_, "onsager_pdot");
 }
 
 }  // namespace macrodyn::closure

@@ -46,7 +46,10 @@ class OnsagerNet : public nn::Layer<float> {
   double beta_, alpha_;
   std::shared_ptr<nn::TwoBranch<float>> potential_;  // p(z)
   std::shared_ptr<nn::Sequential<float>> mw_;        // A(z)
-  TensorF z_, p_, pdot_, a_, tangents_, da_, h_, dx_, dxdot_;
+  // p, J_p xdot into p_, pdot_ (the potential's two branches run directly).
+  void potential_dual(const TensorF& x, const TensorF& xdot);
+
+  TensorF z_, p_, pdot_, a_, tangents_, da_, h_, dx_, dxdot_, pa_, pad_, pb_, pbd_;
   std::vector<double> gradv_;  // d x B (column b contiguous)
 };
 
