@@ -183,6 +183,13 @@ void MacroNet<T>::project_to_level_set(const nn::Tensor<T>& beta, nn::Tensor<T>&
     for (size_t i = 0; i < D; ++i) m = std::max(m, std::fabs(r[i + D * b]) / std::max(1.0, std::fabs(target[i + D * b])));
     return m;
   };
+  // Difference steps scale with each feature's size in the batch (RMS), so that features of very
+  // different magnitudes (e.g. Gray-Scott rates ~0.03) get steps of the same relative size.
+  std::vector<double> scale(n, 0.0);
+  for (size_t j = 0; j < n; ++j) {
+    for (size_t b = 0; b < B; ++b) scale[j] += x[j + n * b] * x[j + n * b];
+    scale[j] = std::max(std::sqrt(scale[j] / double(B)), 1e-12);
+  }
   std::vector<double> r, rp, rm, jac(D * n * B), trial, rt;
   residual(x, r);
   for (int iter = 0; iter < 40; ++iter) {
@@ -192,7 +199,7 @@ void MacroNet<T>::project_to_level_set(const nn::Tensor<T>& beta, nn::Tensor<T>&
     for (size_t j = 0; j < n; ++j) {  // central differences, one input feature at a time
       std::vector<double> xp = x, xm = x, h(B);
       for (size_t b = 0; b < B; ++b) {
-        h[b] = h_rel * std::max(1.0, std::fabs(x[j + n * b]));
+        h[b] = h_rel * std::max(scale[j], std::fabs(x[j + n * b]));
         xp[j + n * b] += h[b];
         xm[j + n * b] -= h[b];
       }

@@ -17,7 +17,8 @@
 //   sample ids sample_offset + b (rank-count independent). With a noisy kernel the inverse returns
 //   (u, eps) with eps off its N(0, sigma^2) law wherever the flow is inexact, and u then lies off the
 //   level set {macrostate_u(u) = beta}; so (project = true) each sample is moved to the nearest
-//   point of that level set by damped Gauss-Newton steps on u (Jacobian by central differences,
+//   point of that level set by damped Gauss-Newton steps on u (Jacobian by central differences of
+//   step 1e-6 (double) / 3e-3 (float) times max(|u_j|, RMS of feature j over the batch),
 //   minimum-norm step J^T (J J^T)^-1 r), to |macrostate_u(u) - beta| <= 1e-9 (double) / 1e-4
 //   (float) relative to max(1, |beta|). last_projection_residual() is the largest residual left.
 #include <memory>
