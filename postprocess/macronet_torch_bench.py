@@ -12,7 +12,9 @@ networks ([Relational macrostates] A.3.2 and A.3.3), float32, on a fixed number 
               loss = |a - b|^2 + 0.1 NLL_u; NAdam.
 A step = zero_grad + forward + loss + backward + optimizer step, timed one by one after 2 warm-up
 steps; the median is printed as "torch macronet <system>_ms_per_step <ms> ms", the same form as
-the macrodyn bench line. Needs PyTorch (Debian: python3-torch).
+the macrodyn bench line, and the median process CPU time per step as "<system>_cpu_ms_per_step"
+(as macrodyn prints it; on a shared machine closer to an unloaded wall time). Needs PyTorch
+(Debian: python3-torch).
 
 Usage: /usr/bin/python3 postprocess/macronet_torch_bench.py [--threads 1] [--steps 20] [--gs-steps 10]
 """
@@ -118,13 +120,14 @@ def cnn_encoder(channels=(16, 32, 32, 32), keep=2):
 
 
 def time_steps(step, steps):
-    times = []
+    times, cpu = [], []
     for k in range(steps + 2):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step()
         if k >= 2:
             times.append(1e3 * (time.perf_counter() - t0))
-    return statistics.median(times), min(times)
+            cpu.append(1e3 * (time.process_time() - c0))
+    return statistics.median(times), min(times), statistics.median(cpu)
 
 
 def oscillator(steps, batch=256):
@@ -174,9 +177,10 @@ def main():
     torch.manual_seed(1)
     torch.set_default_dtype(torch.float32)
     for system in args.systems:
-        median, best = oscillator(args.steps) if system == "oscillator" else gray_scott(args.gs_steps)
+        median, best, cpu = oscillator(args.steps) if system == "oscillator" else gray_scott(args.gs_steps)
         print(f"torch {torch.__version__} {args.threads} thread(s) {system}: min {best:.4g} ms, median {median:.4g} ms")
         print(f"torch macronet {system}_ms_per_step {median:.6g} ms")
+        print(f"torch macronet {system}_cpu_ms_per_step {cpu:.6g} ms")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@
 // (LU linear + RealNVP, hidden 64 + batch norm), keep 2; phi_v = CNN on 3 x 64 x 64 (stride-2 3x3
 // periodic convs 16, 32, 32, 32, softplus, Dense 512 -> 2); a step = forward of both sides, pair
 // loss with NLL_u, backward (phi_v: parameters only), NAdam, batch gs_batch. Prints
-// "bench macronet gray_scott_ms_per_step <median> ms". postprocess/macronet_torch_bench.py times
+// "bench macronet gray_scott_ms_per_step <median> ms". Each system also prints the median process CPU
+// time per step, "<system>_cpu_ms_per_step" (one thread: on a shared machine, closer to the wall
+// time of an unloaded one). postprocess/macronet_torch_bench.py times
 // the same two steps in PyTorch.
 #include <memory>
 
