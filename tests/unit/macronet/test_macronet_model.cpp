@@ -181,6 +181,7 @@ TEST_CASE("MacroNet with a noisy kernel: deterministic encoding, samples project
   net.macrostate_u(u, a1);
   net.macrostate_u(u, a2);
   CHECK(to_vector(a1) == to_vector(a2));
+  for (double c : to_vector(net.phi_u().flow->log_det())) CHECK(std::isfinite(c));  // -log q(0) term
   // The encoding of a state does not depend on its column or on the other states of the batch.
   Tensor<double> u3("u3", 3, 3);
   {
