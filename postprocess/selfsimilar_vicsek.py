@@ -6,7 +6,8 @@ file, or one per task of jobs/selfsimilar_vicsek_array.sbatch: their runs are po
 Writes into --out (default: the first results file's directory):
   selfsimilar_vicsek_runs.csv   one row per run: L, eta, repeat, phi mean and std (over time),
                                 micro prediction error, persistence error |x_{t+1} - x_t|^2, data
-                                variance, reconstruction error and consistency per (T, S)
+                                variance, reconstruction error, consistency and relative
+                                consistency (/ mean P(X)^2) per (T, S)
   selfsimilar_vicsek.csv        per (L, eta): mean and std over repeats of the same quantities
   selfsimilar_vicsek.png        (a) order parameter phi and its std vs eta, (b) micro prediction
                                 error vs eta, (c) reconstruction error vs eta per (T, S), (d) the
@@ -38,6 +39,7 @@ def load(paths):
             elif g != groups:
                 raise SystemExit(f"{p}: (T, S) groups {g} differ from {groups} of {paths[0]}")
             rec, cons = f["reconstruction"][:], f["consistency"][:]
+            rel = f["relative_consistency"][:] if "relative_consistency" in f else np.full(rec.shape, np.nan)
             for i in range(len(f["L"])):
                 r = {"L": int(f["L"][i]), "eta": float(f["eta"][i]), "repeat": int(f["repeat"][i])}
                 for k in SCALARS:
@@ -45,6 +47,7 @@ def load(paths):
                 for j, (t, s) in enumerate(groups):
                     r[f"reconstruction_T{t}_S{s}"] = float(rec[i, j])
                     r[f"consistency_T{t}_S{s}"] = float(cons[i, j])
+                    r[f"relative_consistency_T{t}_S{s}"] = float(rel[i, j])
                 rows.append(r)
     return rows, groups
 

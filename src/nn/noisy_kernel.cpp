@@ -37,8 +37,8 @@ void NoisyKernel<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*training*/
   auto ids = ids_;
   auto yy = y, ld = log_det_;
   const int nd = static_cast<int>(d_), ne = static_cast<int>(extra_);
-  const double sigma = sigma_;
-  const double constant = include_density_ ? extra_ * (std::log(sigma) + 0.91893853320467274178) : 0.0;
+  const double sigma = at_mean_ ? 0.0 : sigma_;  // at the mean: eps = 0, -log q(0) = the constant
+  const double constant = include_density_ ? extra_ * (std::log(sigma_) + 0.91893853320467274178) : 0.0;
   const bool density = include_density_;
   Kokkos::parallel_for(
       "nn::noisy_forward", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(batch)), KOKKOS_LAMBDA(const int b) {
@@ -48,7 +48,7 @@ void NoisyKernel<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*training*/
         for (int i = 0; i < ne; ++i) {
           const double u = rng.normal(id, step, i);
           yy(nd + i, b) = static_cast<T>(sigma * u);
-          sq += u * u;
+          sq += sigma > 0 ? u * u : 0.0;
         }
         ld(0, b) = density ? static_cast<T>(0.5 * sq + constant) : T(0);
       });

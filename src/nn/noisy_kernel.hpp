@@ -36,6 +36,10 @@ class NoisyKernel : public InvertibleLayer<T> {
 
   // Global sample ids of the next forward's columns (length B) and the draw step (epoch, step).
   void set_noise_keys(const Kokkos::View<uint64_t*, MemSpace>& sample_ids, uint32_t step);
+  // on: forward appends the noise mean (eps = 0) instead of draws (a deterministic encoding); its
+  // log-density term is then -log q(0) = extra (log sigma + log(2 pi)/2).
+  void set_noise_at_mean(bool on) { at_mean_ = on; }
+  bool noise_at_mean() const { return at_mean_; }
 
  private:
   size_t d_, extra_;
@@ -45,6 +49,7 @@ class NoisyKernel : public InvertibleLayer<T> {
   Kokkos::View<uint64_t*, MemSpace> ids_;
   uint32_t step_ = 0;
   bool keys_set_ = false;
+  bool at_mean_ = false;
   uint32_t forwards_ = 0;
   Tensor<T> log_det_;
 };

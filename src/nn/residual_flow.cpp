@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/rng.hpp"
 #include "nn/activations.hpp"
 #include "nn/dense.hpp"
 #include "nn/parameter_init.hpp"
@@ -20,11 +21,16 @@ Dense<T>& dense_layer(Sequential<T>& g, size_t l) {
 }  // namespace
 
 template <class T>
-ResidualFlowBlock<T>::ResidualFlowBlock(size_t d, size_t hidden, double lipschitz, uint64_t seed, uint64_t stream)
-    : d_(d), hidden_(hidden), lipschitz_(lipschitz) {
-  if (d < 1 || d > kMaxExactDim)
-    fail("residual_flow: dimension ", d, " is outside 1..", kMaxExactDim,
-         " (exact log-det only; the power-series estimator is not implemented)");
+ResidualFlowBlock<T>::ResidualFlowBlock(size_t d, size_t hidden, double lipschitz, uint64_t seed, uint64_t stream,
+                                        ResidualLogDet logdet)
+    : d_(d), hidden_(hidden), lipschitz_(lipschitz), logdet_(logdet) {
+  if (d < 1) fail("residual_flow: dimension must be positive");
+  if (logdet.terms < 0) fail("residual_flow: power-series terms must be >= 0, got ", logdet.terms);
+  if (logdet.terms == 0 && d > kMaxExactDim)
+    fail("residual_flow: dimension ", d, " is above ", kMaxExactDim,
+         " for the exact log-det; use the power series (terms > 0)");
+  if (logdet.terms > 0 && !logdet.basis_probes && logdet.probes < 1)
+    fail("residual_flow: probes must be >= 1, got ", logdet.probes);
   if (!(lipschitz > 0 && lipschitz < 1)) fail("residual_flow: lipschitz must be in (0, 1), got ", lipschitz);
   g_ = std::make_shared<Sequential<T>>();
   const size_t sizes[4] = {d, hidden, hidden, d};
@@ -119,6 +125,15 @@ void ResidualFlowBlock<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*trai
   check_shape(x, d_, x.extent(1), "residual_flow input");
   const size_t B = x.extent(1);
   const int d = static_cast<int>(d_), nb = static_cast<int>(B);
+  if (logdet_.terms > 0) {
+    forward_series(x);
+    ensure_shape(y, "residual_y", d_, B);
+    auto yy = y, gx = gx_;
+    Kokkos::parallel_for(
+        "nn::residual_series_y", Kokkos::RangePolicy<ExecSpace>(0, d * nb),
+        KOKKOS_LAMBDA(const int c) { yy(c % d, c / d) = x(c % d, c / d) + gx(c % d, c / d); });
+    return;
+  }
   ensure_shape(tangents_, "residual_tangents", d_, d_ * B);
   auto tan = tangents_;
   Kokkos::parallel_for(
@@ -181,9 +196,76 @@ void ResidualFlowBlock<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*trai
 }
 
 template <class T>
+void ResidualFlowBlock<T>::forward_series(const Tensor<T>& x) {
+  const size_t B = x.extent(1);
+  const size_t P = logdet_.basis_probes ? d_ : size_t(logdet_.probes);
+  const int d = static_cast<int>(d_), nb = static_cast<int>(B), np = static_cast<int>(P);
+  ensure_shape(probe_, "residual_probe", d_, P * B);
+  ensure_shape(power_, "residual_power", d_, P * B);
+  ensure_shape(neumann_, "residual_neumann", d_, P * B);
+  ensure_shape(log_det_, "residual_log_det", 1, B);
+  auto v = probe_;
+  const bool basis = logdet_.basis_probes;
+  const CounterRng rng(logdet_.seed, logdet_.stream);
+  const uint32_t call = series_forwards_++;
+  Kokkos::parallel_for(
+      "nn::residual_probes", Kokkos::RangePolicy<ExecSpace>(0, np * nb), KOKKOS_LAMBDA(const int c) {
+        const int p = c / nb, b = c % nb;
+        for (int i = 0; i < d; ++i)
+          v(i, c) = basis ? T(i == p ? 1 : 0) : T(rng.normal(uint64_t(b), call, uint32_t(p * d + i)));
+      });
+  Kokkos::deep_copy(power_, probe_);
+  Kokkos::deep_copy(neumann_, probe_);
+  Kokkos::deep_copy(log_det_, T(0));
+  auto ld = log_det_, w = power_, s = neumann_;
+  for (int k = 1; k <= logdet_.terms; ++k) {
+    g_->forward_dual(x, power_, gx_, gdot_);  // gdot = J w_{k-1} = J^k v
+    auto jw = gdot_;
+    // Gaussian probes: the mean over P probes; basis probes: the sum over the d basis vectors.
+    const double coef = ((k % 2) ? 1.0 : -1.0) / (double(k) * (basis ? 1.0 : double(P)));
+    Kokkos::parallel_for(
+        "nn::residual_series_term", Kokkos::RangePolicy<ExecSpace>(0, nb), KOKKOS_LAMBDA(const int b) {
+          double t = 0;
+          for (int p = 0; p < np; ++p)
+            for (int i = 0; i < d; ++i) t += double(v(i, p * nb + b)) * double(jw(i, p * nb + b));
+          ld(0, b) += T(coef * t);
+        });
+    if (k == logdet_.terms) break;
+    const T sign = (k % 2) ? T(-1) : T(1);
+    Kokkos::parallel_for(
+        "nn::residual_series_power", Kokkos::RangePolicy<ExecSpace>(0, d * np * nb), KOKKOS_LAMBDA(const int c) {
+          const int i = c % d, col = c / d;
+          w(i, col) = jw(i, col);
+          s(i, col) += sign * jw(i, col);
+        });
+  }
+  // The pass whose cached state backward_flow differentiates: tangent = the Neumann sum s.
+  g_->forward_dual(x, neumann_, gx_, gdot_);
+}
+
+template <class T>
 void ResidualFlowBlock<T>::backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) {
   const size_t B = dy.extent(1);
   const int d = static_cast<int>(d_), nb = static_cast<int>(B);
+  if (logdet_.terms > 0) {
+    const size_t P = logdet_.basis_probes ? d_ : size_t(logdet_.probes);
+    ensure_shape(dgx_, "residual_dgdot", d_, P * B);
+    auto cot = dgx_, v = probe_;
+    auto dc = dlog_det;
+    const T inv_p = logdet_.basis_probes ? T(1) : T(1.0 / double(P));
+    Kokkos::parallel_for(
+        "nn::residual_series_cotangent", Kokkos::RangePolicy<ExecSpace>(0, d * int(P) * nb),
+        KOKKOS_LAMBDA(const int c) {
+          const int i = c % d, col = c / d;
+          cot(i, col) = dc(0, col % nb) * inv_p * v(i, col);
+        });
+    g_->backward_dual(dy, dgx_, dx, dtan_);
+    auto out = dx;
+    Kokkos::parallel_for(
+        "nn::residual_series_dx", Kokkos::RangePolicy<ExecSpace>(0, d * nb),
+        KOKKOS_LAMBDA(const int c) { out(c % d, c / d) += dy(c % d, c / d); });
+    return;
+  }
   ensure_shape(dgx_, "residual_dgdot", d_, d_ * B);
   auto cot = dgx_, inv = jac_inv_t_;
   auto dc = dlog_det;

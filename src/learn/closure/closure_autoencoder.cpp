@@ -140,6 +140,8 @@ void ClosureAutoencoderT<T>::save(io::H5File& file, const std::string& group) {
   file.set_attr(group, "hidden", std::vector<double>(spec_.hidden.begin(), spec_.hidden.end()));
   file.set_attr(group, "activation", spec_.activation);
   file.set_attr(group, "seed", static_cast<int64_t>(spec_.seed));
+  file.set_attr(group, "lj_positions", spec_.representation.lj_positions);
+  file.set_attr(group, "position_scale", spec_.representation.position_scale);
   nn::save_model(file, group + "/encoder", *encoder_);
   nn::save_model(file, group + "/decoder", *decoder_);
   auto put = [&](const std::string& name, const std::vector<double>& v) {
@@ -161,6 +163,10 @@ std::unique_ptr<ClosureAutoencoderT<T>> ClosureAutoencoderT<T>::load(const io::H
   for (double h : file.attr_doubles(group, "hidden")) s.hidden.push_back(static_cast<size_t>(h));
   s.activation = file.attr_string(group, "activation");
   s.seed = static_cast<uint64_t>(file.attr_int(group, "seed"));
+  if (file.has_attr(group, "lj_positions")) {
+    s.representation.lj_positions = file.attr_string(group, "lj_positions");
+    s.representation.position_scale = file.attr_double(group, "position_scale");
+  }
   auto ae = std::make_unique<ClosureAutoencoderT<T>>(s);
   nn::load_model(file, group + "/encoder", *ae->encoder_);
   nn::load_model(file, group + "/decoder", *ae->decoder_);

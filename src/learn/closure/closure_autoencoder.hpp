@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "io/h5file.hpp"
+#include "learn/closure/closure_data.hpp"
 #include "learn/closure/encoder_jacobian.hpp"
 #include "learn/closure/fixed_observable.hpp"
 #include "learn/closure/parameter_bundle.hpp"
@@ -35,6 +36,9 @@ struct AutoencoderSpec {
   std::vector<size_t> hidden{32, 32};
   std::string activation = "softplus";
   uint64_t seed = 1;
+  // How the states this autoencoder was trained on were represented (LJ positions); every later stage
+  // reads its data the same way. Saved as attributes lj_positions, position_scale (absent: absolute).
+  StateRepresentation representation;
 };
 
 struct LatentNormalization {

@@ -41,13 +41,33 @@ struct ClosureData {
   bool whole(size_t k) const { return length(k) == trajectory_kept[k]; }
 };
 
+// How a microstate is represented to the networks. Only the Lennard-Jones reader uses it:
+//   lj_positions = "absolute":     x = (r, v), r the unwrapped positions as stored;
+//   lj_positions = "displacement": x = ((r - r_0) / s, v), r_0 the positions at the first frame of the
+//                                  frame's trajectory, s = position_scale.
+// The map x -> x' is affine with a constant per trajectory, so the force transforms as f' = (v / s, F)
+// (dx'/dt), the partial-force rows of velocities likewise, and a latent velocity J' f' equals J f of the
+// same encoder written in the original coordinates. The temperature reads the velocity block only,
+// which is left as is, so its value and gradient are unchanged (dT/dr' = s dT/dr = 0).
+struct StateRepresentation {
+  std::string lj_positions = "absolute";
+  double position_scale = 1.0;
+  bool displacement() const { return lj_positions == "displacement"; }
+};
+
 struct ClosureDataRequest {
   long max_configs = 0;  // 0: every configuration in the file
   long max_trajectories = 0;  // 0: no limit; else only the first this many trajectories
   bool forces = false;
   bool partial_forces = false;
+  StateRepresentation representation;
 };
 
 ClosureData read_closure_data(const std::string& path, MPI_Comm comm, const ClosureDataRequest& request);
+
+// For Lennard-Jones data read with lj_positions = "displacement" and position_scale = 1: the scale s
+// that gives the position block (r - r_0) / s the root-mean-square of the velocity block, over every
+// configuration and coordinate of `data`. Fails on data that is not LJ.
+double lj_balanced_position_scale(const ClosureData& data);
 
 }  // namespace macrodyn::closure

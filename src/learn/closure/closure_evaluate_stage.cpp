@@ -45,6 +45,7 @@ class ClosureEvaluate : public Stage {
     }
     ClosureDataRequest req;
     req.max_trajectories = trajectories_;
+    req.representation = ae->spec().representation;
     const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
     // Trajectories may have different lengths (/snapshots_kept): roll out to the longest, compare each
     // on its own kept snapshots; /true and /predictions hold NaN past a trajectory's end.

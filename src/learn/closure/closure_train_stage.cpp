@@ -47,13 +47,30 @@ class AutoencoderPhase : public Stage {
     if (betas.size() != 2) t.fail_at("betas", "must be [beta1, beta2]");
     opt_.beta1 = betas[0], opt_.beta2 = betas[1];
     opt_.seed = spec_.seed = static_cast<uint64_t>(t.get_int("seed", 1, Range::at_least(0)));
+    // Lennard-Jones states (ignored for other systems): positions as displacement from the trajectory's
+    // first frame divided by position_scale (0: the scale that matches the velocities' RMS on this
+    // data), or "absolute" (unwrapped positions as stored).
+    spec_.representation.lj_positions = t.get_string("lj_positions", "displacement", {"displacement", "absolute"});
+    position_scale_ = t.get_double("position_scale", 0.0, Range::non_negative());
     output_ = t.get_string("output", "closure_autoencoder.h5");
   }
 
   void run(RunContext& ctx) override {
     ClosureDataRequest req;
     req.max_configs = configs_;
-    const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
+    auto& rep = spec_.representation;
+    rep.position_scale = position_scale_ > 0 ? position_scale_ : 1.0;
+    req.representation = rep;
+    auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
+    if (data.system == "lj" && rep.displacement() && !(position_scale_ > 0)) {
+      rep.position_scale = lj_balanced_position_scale(data);
+      req.representation = rep;
+      data = ClosureData();
+      data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
+    }
+    if (data.system == "lj")
+      log::info("closure autoencoder: LJ positions ", rep.lj_positions,
+                rep.displacement() ? cat(" / ", rep.position_scale) : std::string());
     spec_.system = data.system;
     spec_.state_dim = data.state_dim;
     spec_.observable_parameters = data.observable_parameters;
@@ -92,6 +109,7 @@ class AutoencoderPhase : public Stage {
  private:
   std::string data_, output_;
   long long configs_ = 0;
+  double position_scale_ = 0;
   AutoencoderSpec spec_;
   AutoencoderTrainingOptions opt_;
 };
@@ -115,6 +133,9 @@ class LatentPhase : public Stage {
     opt_.plateau.patience = t.get_int("plateau_patience", 100, Range::at_least(0));
     opt_.plateau.min_lr = t.get_double("min_learning_rate", 5e-6, Range::non_negative());
     opt_.seed = spec_.seed = static_cast<uint64_t>(t.get_int("seed", 1, Range::at_least(0)));
+    // true: train on the excess loss (each sample's constant lowered by its minimum over g; same
+    // gradient), so the plateau schedule sees the part of the loss training can reduce.
+    excess_ = t.get_bool("subtract_minimum", false);
     label_ = t.get_string("label", loss);
     output_ = t.get_string("output", "closure_latent.h5");
   }
@@ -130,10 +151,12 @@ class LatentPhase : public Stage {
     req.max_configs = configs_;
     req.forces = loss_ != LatentLoss::Lxp;
     req.partial_forces = loss_ == LatentLoss::Lxp;
+    req.representation = ae->spec().representation;
     const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
     if (data.state_dim != ae->spec().state_dim)
       fail(data.path, ": states have ", data.state_dim, " coordinates, the autoencoder ", ae->spec().state_dim);
-    const auto targets = build_latent_targets(ctx.comm, *ae, data, loss_);
+    auto targets = build_latent_targets(ctx.comm, *ae, data, loss_);
+    if (excess_) log::info("closure latent ", label_, ": loss minus each sample's minimum (mean ", shift_to_excess(targets), ")");
     const double precompute = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     log::info("closure latent ", label_, ": ", targets.size(), " configurations",
               loss_ == LatentLoss::Lxp ? cat(", |I| = ", data.partial) : std::string(), ", precompute ", precompute,
@@ -175,6 +198,7 @@ class LatentPhase : public Stage {
   std::string autoencoder_, data_, label_, output_;
   long long configs_ = 0;
   LatentLoss loss_ = LatentLoss::Lxp;
+  bool excess_ = false;
   LatentModelSpec spec_;
   LatentTrainingOptions opt_;
 };

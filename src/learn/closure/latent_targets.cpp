@@ -1,6 +1,7 @@
 #include "learn/closure/latent_targets.hpp"
 
 #include <cmath>
+#include <exception>
 
 #include "core/error.hpp"
 
@@ -135,6 +136,28 @@ void add_sample(LatentTargets& t, LatentLoss loss, const float* z, const double*
   t.Q.insert(t.Q.end(), Q.begin(), Q.end());
   t.b.insert(t.b.end(), b.begin(), b.end());
   t.c.push_back(c);
+}
+
+double shift_to_excess(LatentTargets& t) {
+  const size_t d = t.d, n = t.size();
+  double removed = 0;
+  std::vector<double> q(d * d);
+  for (size_t s = 0; s < n; ++s) {
+    q.assign(t.Q.begin() + s * d * d, t.Q.begin() + (s + 1) * d * d);
+    std::vector<double> qi;
+    try {
+      qi = spd_inverse(q, d);
+    } catch (const std::exception&) {
+      continue;  // singular Q: keep c
+    }
+    const double* b = t.b.data() + s * d;
+    double bqb = 0;
+    for (size_t i = 0; i < d; ++i)
+      for (size_t j = 0; j < d; ++j) bqb += b[i] * qi[i * d + j] * b[j];
+    removed += t.scale[s] * (t.c[s] - bqb);  // the sample's minimum over g
+    t.c[s] = bqb;
+  }
+  return n > 0 ? removed / static_cast<double>(n) : 0.0;
 }
 
 }  // namespace macrodyn::closure

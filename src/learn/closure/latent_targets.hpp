@@ -37,6 +37,13 @@ struct LatentTargets {
   void append(const LatentTargets& other, size_t s);
 };
 
+// Shifts each sample's constant c by its minimum over g, c - b^T Q^-1 b, so that the loss is the excess
+// over the best latent velocity for that sample (>= 0 up to round-off): the gradient, hence training, is
+// unchanged, but the loss values the plateau schedule compares are no longer dominated by the part of f
+// no latent velocity can reach (|f_I|^2 minus its projection on the rows of J_I, for L_x,p). A sample
+// whose Q is not positive definite (|I| < d) keeps its c. Returns the mean removed constant (x scale).
+double shift_to_excess(LatentTargets& t);
+
 // Inverse of a small symmetric positive definite matrix (row-major n x n) by Cholesky; fails if not SPD.
 std::vector<double> spd_inverse(const std::vector<double>& a, size_t n);
 

@@ -1,6 +1,7 @@
 #include "learn/closure/lj_closure_data.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.hpp"
 
@@ -52,7 +53,23 @@ ClosureData read_lj_closure_data(const io::H5File& f, const ClosureDataRequest& 
     d.trajectory_kept.push_back(start[k + 1] - start[k]);
   }
   const size_t C = d.configs;
-  const auto x = frames_of(f, kPosition, C, A3), v = frames_of(f, kVelocity, C, A3);
+  const auto& rep = request.representation;
+  if (rep.lj_positions != "absolute" && rep.lj_positions != "displacement")
+    fail(d.path, ": unknown LJ position representation '", rep.lj_positions, "' (absolute | displacement)");
+  if (!(rep.position_scale > 0)) fail(d.path, ": LJ position_scale must be positive, got ", rep.position_scale);
+  auto x = frames_of(f, kPosition, C, A3);
+  const auto v = frames_of(f, kVelocity, C, A3);
+  // Position block and the factor of the velocity in the position rows of the force (dx'/dt).
+  const double inv_scale = rep.displacement() ? 1.0 / rep.position_scale : 1.0;
+  if (rep.displacement()) {
+    // Displacement from the first frame of the frame's trajectory (frames are read from each trajectory's
+    // first one, so it is always in x); trajectories backwards so that the first frames are read intact.
+    for (size_t k = d.trajectories(); k-- > 0;) {
+      const size_t s0 = d.trajectory_start[k], s1 = d.trajectory_start[k + 1];
+      for (size_t s = s1; s-- > s0;)
+        for (size_t i = 0; i < A3; ++i) x[s * A3 + i] = (x[s * A3 + i] - x[s0 * A3 + i]) * inv_scale;
+    }
+  }
   d.states.resize(C * d.state_dim);
   for (size_t s = 0; s < C; ++s)
     for (size_t i = 0; i < A3; ++i) {
@@ -65,7 +82,7 @@ ClosureData read_lj_closure_data(const io::H5File& f, const ClosureDataRequest& 
     d.forces.resize(C * d.state_dim);
     for (size_t s = 0; s < C; ++s)
       for (size_t i = 0; i < A3; ++i) {
-        d.forces[s * d.state_dim + i] = v[s * A3 + i];
+        d.forces[s * d.state_dim + i] = v[s * A3 + i] * inv_scale;
         d.forces[s * d.state_dim + A3 + i] = F[s * A3 + i];
       }
   }
@@ -88,13 +105,31 @@ ClosureData read_lj_closure_data(const io::H5File& f, const ClosureDataRequest& 
         for (size_t c = 0; c < 3; ++c) {
           const size_t e = s * d.partial + 6 * j;
           d.partial_index[e + c] = 3 * a + static_cast<int64_t>(c);
-          d.partial_value[e + c] = v[s * A3 + 3 * static_cast<size_t>(a) + c];
+          d.partial_value[e + c] = v[s * A3 + 3 * static_cast<size_t>(a) + c] * inv_scale;
           d.partial_index[e + 3 + c] = static_cast<int64_t>(A3) + 3 * a + static_cast<int64_t>(c);
           d.partial_value[e + 3 + c] = F[(s * m + j) * 3 + c];
         }
       }
   }
   return d;
+}
+
+namespace {
+void require_lj(const ClosureData& d) {
+  if (d.system != "lj" || d.state_dim % 6 != 0) fail(d.path, ": LJ position scaling on ", d.system, " data");
+}
+}  // namespace
+
+double lj_balanced_position_scale(const ClosureData& d) {
+  require_lj(d);
+  const size_t A3 = d.state_dim / 2;
+  double sx = 0, sv = 0;
+  for (size_t s = 0; s < d.configs; ++s) {
+    const float* x = d.state(s);
+    for (size_t i = 0; i < A3; ++i) sx += double(x[i]) * x[i], sv += double(x[A3 + i]) * x[A3 + i];
+  }
+  if (!(sx > 0) || !(sv > 0)) fail(d.path, ": cannot balance position and velocity scales (a block is zero)");
+  return std::sqrt(sx / sv);
 }
 
 }  // namespace macrodyn::closure

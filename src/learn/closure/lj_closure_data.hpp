@@ -5,6 +5,8 @@
 // /partial_forces/index) gives the 6 coordinates 3a+c (value v_a,c) and 3 N_atoms + 3a+c (value F_a,c),
 // so m = 6 x (atoms per frame). Frames are grouped into trajectories by /particles/all/trajectory
 // (consecutive equal ids); /times are trajectory 0's frame times.
+// With request.representation.lj_positions = "displacement" the position block is (r - r_0) / s and the
+// position rows of the force (and of partial forces) are v / s (closure_data.hpp, StateRepresentation).
 #include "io/h5file.hpp"
 #include "learn/closure/closure_data.hpp"
 

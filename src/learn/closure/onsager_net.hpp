@@ -7,10 +7,10 @@
 //   [A(z)] = MLP_MW(z) reshaped d x d (row-major; d -> hidden_mw -> hidden_mw -> d^2, tanh),
 //   M = L L^T with L = tril(A) (symmetric positive semi-definite; + alpha I makes the dissipation
 //   definite), W = U - U^T with U = triu(A) (antisymmetric).
-// grad V = 2 beta z + J_p^T p, with J_p = dp/dz from one dual (forward-mode) pass with the d unit
-// tangents. backward_parameters() gives the exact parameter gradient: through M and W by the chain
-// rule on the d x d algebra, and through grad V as d/dtheta <J_p h, p> with h = dL/d(grad V), i.e. one
-// dual pass with tangent h followed by the dual backward pass (nn/layer.hpp). The input gradient
+// grad V = 2 beta z + J_p^T p, by one reverse pass through MLP_V (written out by hand, O(1) passes
+// whatever d). backward_parameters() gives the exact parameter gradient: through M and W by the chain
+// rule on the d x d algebra, as O(d^2) products without forming M or W, and through grad V as
+// d/dtheta <J_p h, p> with h = dL/d(grad V): one forward tangent u = J_p h, then the reverse pass. The input gradient
 // (backward's dx) is not provided: latent models are only trained w.r.t. their parameters.
 // Defaults as the reference: hidden_v = [32, 32], m = 32, hidden_mw = [64, 64], beta = 0.1, alpha = 0.01.
 #include <memory>
@@ -46,7 +46,12 @@ class OnsagerNet : public nn::Layer<float> {
   double beta_, alpha_;
   std::shared_ptr<nn::TwoBranch<float>> potential_;  // p(z)
   std::shared_ptr<nn::Sequential<float>> mw_;        // A(z)
-  TensorF z_, p_, pdot_, a_, tangents_, da_, h_, dx_, dxdot_;
+  // The potential and grad V by hand (reverse mode, onsager_net.cpp), and the parameter gradient of
+  // <h_, grad V> (one forward tangent, then reverse).
+  void potential_forward(const TensorF& z);
+  void potential_backward();
+
+  TensorF z_, p_, a_, da_, h_, t1_, t2_, s1_, s2_, r1_, r2_, jtp_, u1_, u2_, v1_, v2_, u_, e1_, e2_;
   std::vector<double> gradv_;  // d x B (column b contiguous)
 };
 

@@ -51,6 +51,7 @@ class MacroNetDesignStage : public Stage {
         examples_(t.get_int("examples", 20, Range::at_least(1))),
         per_example_(t.get_int("samples_per_example", 64, Range::at_least(1))),
         temperature_(t.get_double("temperature", 1.0, Range::non_negative())),
+        project_(t.get_bool("project_samples", true)),
         seed_(t.get_int("seed", 1, Range::at_least(0))),
         output_(t.get_string("output", "macronet_design.h5")),
         keep_patterns_(t.get_int("keep_patterns", 8, Range::at_least(0))),
@@ -98,7 +99,7 @@ class MacroNetDesignStage : public Stage {
     for (size_t c = 0; c < E * S; ++c)
       for (size_t i = 0; i < D; ++i) targets[i + D * c] = beta_e[i + D * (c / S)];
     nn::Tensor<T> u;
-    net->sample_u(to_tensor<T>(targets, D), temperature_, 0, u);
+    net->sample_u(to_tensor<T>(targets, D), temperature_, 0, u, project_);
     const auto sampled = host_values(u);
 
     const CounterRng rng(uint64_t(seed_), kRandomDesignStream);
@@ -189,6 +190,7 @@ class MacroNetDesignStage : public Stage {
   std::string system_, model_, data_;
   long examples_, per_example_;
   double temperature_;
+  bool project_;
   long seed_;
   std::string output_;
   long keep_patterns_;

@@ -13,7 +13,7 @@
 //
 // Deck keys (defaults):
 //   system = "linear_ode", model = "macronet.h5", data = "heldout.h5", examples = 20,
-//   samples_per_example = 64, temperature = 1.0, seed = 1 (random baseline and initial states),
+//   samples_per_example = 64, temperature = 1.0, project_samples = true (as in evaluate), seed = 1 (random baseline and initial states),
 //   u_features = [] and v_scale = "linear" (as in train), output = "macronet_design.h5", keep_patterns = 8 (gray_scott:
 //   generated patterns stored per example), Da = [0.16, 0.16], Db = [0.02, 0.04], F = [0.01, 0.08],
 //   k = [0.04, 0.07] (gray_scott ranges, the simulator's defaults)

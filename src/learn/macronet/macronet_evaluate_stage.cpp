@@ -52,6 +52,7 @@ class MacroNetEvaluateStage : public Stage {
         targets_(t.get_int("targets", 5, Range::at_least(1))),
         per_target_(t.get_int("samples_per_target", 256, Range::at_least(2))),
         temperature_(t.get_double("temperature", 1.0, Range::non_negative())),
+        project_(t.get_bool("project_samples", true)),
         grid_(t.get_int("grid", 0, Range::at_least(0))),
         grid_half_width_(t.get_double("grid_half_width", 1.5, Range::positive())) {}
 
@@ -108,7 +109,7 @@ class MacroNetEvaluateStage : public Stage {
         for (size_t i = 0; i < D; ++i) h(i, c) = static_cast<T>(targets[i + D * (c / S)]);
       Kokkos::deep_copy(tb, h);
     }
-    net->sample_u(tb, temperature_, 0, samples);
+    net->sample_u(tb, temperature_, 0, samples, project_);
     net->macrostate_u(samples, back);
     const auto sample_v = host_values(samples), back_v = host_values(back);
     double back_err = 0;
@@ -190,6 +191,7 @@ class MacroNetEvaluateStage : public Stage {
   std::string observable_, system_, output_;
   long targets_, per_target_;
   double temperature_;
+  bool project_;
   long grid_;
   double grid_half_width_;
 };

@@ -13,6 +13,9 @@
 //   targets = 5                macrostates to sample from: quantiles (k + 1/2)/targets of held-out
 //                              phi_u(u) dim 0 when macro_dims = 1, else phi_v(v) of the first pairs
 //   samples_per_target = 256, temperature = 1.0   u = phi_u^-1(beta, z), z ~ N(0, temperature^2)
+//   project_samples = true     with a noisy kernel, move each sample onto {phi_u(u) = beta}
+//                              (MacroNet::sample_u; false: the plain inverse, whose noise dims are dropped)
+//   Macrostates are encoded with the noisy kernel's dims at their mean (MacroNet::macrostate_u).
 //   grid = 0, grid_half_width = 1.5   (u of dim 2 only) macrostate field on a grid x grid lattice
 // Result lines "macronet <system> <metric> <value>": spearman_<observable>, prediction_mse
 // (|phi_u(u)-phi_v(v)|^2), r2_dim<k> (alpha vs beta), sample_macrostate_error (max |phi_u(u_s) - beta|

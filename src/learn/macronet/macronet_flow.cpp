@@ -34,9 +34,13 @@ FlowSpec FlowSpec::from_config(const ConfigTable& t, long in_dim, long keep, lon
   s.lipschitz = t.get_double("lipschitz", 0.9, Range{0.0, 1.0, true, true});
   if (s.network == "cnn") return s;
   if (s.width() < 2) t.fail_at("noise_dims", "a flow needs at least 2 features (input + noise dims)");
-  if (s.coupling == "resflow" && s.width() > long(nn::ResidualFlowBlock<double>::kMaxExactDim))
-    t.fail_at("coupling", "resflow computes the exact log-det and supports at most " +
-                              std::to_string(nn::ResidualFlowBlock<double>::kMaxExactDim) + " features");
+  const bool exact_fits = s.width() <= long(nn::ResidualFlowBlock<double>::kMaxExactDim);
+  s.logdet_terms = t.get_int("logdet_terms", exact_fits ? 0 : 8, Range::at_least(0));
+  s.logdet_probes = t.get_int("logdet_probes", 1, Range::at_least(1));
+  if (s.coupling == "resflow" && s.logdet_terms == 0 && !exact_fits)
+    t.fail_at("logdet_terms", "the exact log-det supports at most " +
+                                  std::to_string(nn::ResidualFlowBlock<double>::kMaxExactDim) +
+                                  " features: give the power series a number of terms");
   if (keep >= s.width())
     t.fail_at("noise_dims", "the macrostate must keep fewer dims than the flow width " + std::to_string(s.width()));
   return s;
@@ -52,6 +56,8 @@ void FlowSpec::write_attrs(io::H5File& f, const std::string& o, const std::strin
   f.set_attr(o, p + "coupling", coupling);
   f.set_attr(o, p + "activation", activation);
   f.set_attr(o, p + "lipschitz", lipschitz);
+  f.set_attr(o, p + "logdet_terms", int64_t(logdet_terms));
+  f.set_attr(o, p + "logdet_probes", int64_t(logdet_probes));
   f.set_attr(o, p + "seed", int64_t(seed));
   f.set_attr(o, p + "network", network);
   f.set_attr(o, p + "channels", std::vector<double>(channels.begin(), channels.end()));
@@ -70,6 +76,10 @@ FlowSpec FlowSpec::read_attrs(const io::H5File& f, const std::string& o, const s
   s.coupling = f.attr_string(o, p + "coupling");
   s.activation = f.attr_string(o, p + "activation");
   s.lipschitz = f.attr_double(o, p + "lipschitz");
+  if (f.has_attr(o, p + "logdet_terms")) {  // files written before the power series: exact
+    s.logdet_terms = f.attr_int(o, p + "logdet_terms");
+    s.logdet_probes = f.attr_int(o, p + "logdet_probes");
+  }
   s.seed = f.attr_int(o, p + "seed");
   s.shape = {s.in_dim};
   if (!f.has_attr(o, p + "network")) return s;  // files written before one-sided models: flows
@@ -117,7 +127,13 @@ MacroFlow<T> build_macro_flow(const FlowSpec& spec, uint64_t stream) {
     const uint64_t s = stream * 1000 + static_cast<uint64_t>(k) * 4;
     m.flow->add(std::make_shared<nn::InvertibleLinear<T>>(d, seed, s));
     if (spec.coupling == "resflow") {
-      m.residual_blocks.push_back(std::make_shared<nn::ResidualFlowBlock<T>>(d, hidden, spec.lipschitz, seed, s + 1));
+      nn::ResidualLogDet ld;
+      ld.terms = int(spec.logdet_terms);
+      ld.probes = int(spec.logdet_probes);
+      ld.seed = seed;
+      ld.stream = s + 3;
+      m.residual_blocks.push_back(
+          std::make_shared<nn::ResidualFlowBlock<T>>(d, hidden, spec.lipschitz, seed, s + 1, ld));
       m.flow->add(m.residual_blocks.back());
     } else {
       auto mask = nn::CouplingMask::halves(d, static_cast<int>(k % 2));

@@ -39,6 +39,11 @@ struct FlowSpec {
   std::string coupling = "realnvp";  // coupling: "realnvp" | "resflow"
   std::string activation = "relu";   // activation of the conditioner MLP (resflow uses its own)
   double lipschitz = 0.9;            // resflow only: bound on Lip(g)
+  // resflow only: log-det by the power series of logdet_terms terms with logdet_probes Hutchinson
+  // probes (nn/residual_flow.hpp); 0 = exact (at most 16 features), the default up to 16 features,
+  // else 8 terms.
+  long logdet_terms = 0;
+  long logdet_probes = 1;
   long seed = 1;
   // network = "flow" (invertible, above) | "cnn": a free-form encoder for a side that is never
   // sampled (the paper's one-sided MacroNet, phi_v of Turing patterns): stride-2 3x3 periodic convs
@@ -49,7 +54,7 @@ struct FlowSpec {
 
   long width() const { return in_dim + noise_dims; }
   // Reads the sub-table keys: network, noise_dims, noise_sigma, blocks, hidden, coupling, activation,
-  // lipschitz, channels.
+  // lipschitz, logdet_terms, logdet_probes, channels.
   static FlowSpec from_config(const ConfigTable& table, long in_dim, long keep, long seed,
                               const std::vector<long>& shape = {});
   void write_attrs(io::H5File& file, const std::string& object, const std::string& prefix) const;

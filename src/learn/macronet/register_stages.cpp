@@ -15,7 +15,7 @@ void register_macronet_stages(StageRegistry& registry) {
   registry.add("design", "macronet", macronet::make_macronet_design_stage,
                "MacroNet: sample parameters from an example's macrostate, simulate, compare macrostates");
   registry.add("bench", "macronet", macronet::make_macronet_bench_stage,
-               "training step of the MacroNet oscillator stack (--precision --steps --blocks --hidden --batch)");
+               "training step of the MacroNet oscillator stack and Gray-Scott pair (--precision --steps --blocks --hidden --batch --systems --gs_batch)");
 }
 
 }  // namespace macrodyn

@@ -13,11 +13,13 @@
 //   decoder}, loss curves; attributes time_groups, space_groups, hidden, first_step, last_step.
 // evaluate_vicsek: per run on the held-out frames: micro prediction error (MSE of f per feature),
 //   the data's variance per feature (for relative errors), and per (T, S): reconstruction error
-//   (MSE of P'(f(P(X_t))) vs X_{t+1}) and consistency (eq. 6, MSE of f(P(X_t)) vs P(X_{t+1})).
+//   (MSE of P'(f(P(X_t))) vs X_{t+1}), consistency (eq. 6, MSE of f(P(X_t)) vs P(X_{t+1})) and
+//   relative consistency (divided by the mean of P(X_{t+1})^2: a linear P's scale is arbitrary).
 //   Order parameter: the summary's phi mean and std over [transient, steps] of the run.
 //   Prints `selfsimilar vicsek L<L> eta<eta> k<k> micro <m>` and `... T<t> S<s> reconstruction <r>
-//   consistency <c>`; results file: /L, /eta, /repeat, /phi_mean, /phi_std, /micro_mse, /variance,
-//   /time_groups, /space_groups, /reconstruction and /consistency (runs, groups).
+//   consistency <c> relative <r>`; results file: /L, /eta, /repeat, /phi_mean, /phi_std, /micro_mse,
+//   /persistence_mse (|x_{t+1} - x_t|^2), /variance, /time_groups, /space_groups, /reconstruction,
+//   /consistency and /relative_consistency (runs, groups).
 #include <string>
 #include <vector>
 

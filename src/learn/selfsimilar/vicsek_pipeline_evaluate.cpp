@@ -59,7 +59,7 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
   const std::vector<long long> sizes(sizes_d.begin(), sizes_d.end());
   const auto runs = vicsek_runs(ctx.path(config.data_prefix + "_summary.h5"), ctx.comm, config.data_prefix, sizes);
 
-  std::vector<double> Lv, etav, repv, phim, phis, micro, persistence, variance, recon, cons;
+  std::vector<double> Lv, etav, repv, phim, phis, micro, persistence, variance, recon, cons, rel;
   std::vector<std::string> lines;
   for (const auto& run : runs) {
     if (!models.exists("/" + run.name + "/dynamics"))
@@ -104,18 +104,23 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
       MacroPipeline<double> pipeline(P, F, D, false);
       const long n_blocks = VicsekLattice::block_pairs(held, T);
       if (n_blocks < 1) fail("vicsek: ", held, " held-out frames give no pair of ", T, "-frame blocks (holdout)");
-      nn::Tensor<double> x_now, x_next, tgt, out;
-      double r = 0, c = 0;
+      nn::Tensor<double> x_now, x_next, tgt, out, ynext, zero;
+      double r = 0, c = 0, sq = 0;
       for_chunks(n_blocks, [&](const IdView& ids) {
         gather_vicsek_blocks(data.values, data.L, first, T, S, ids, x_now, x_next, tgt);
         pipeline.forward(x_now, out, false);
         r += nn::mse_value(out, tgt, 1.0);
         c += pipeline.consistency_sum(x_now, x_next);
+        P->forward(x_next, ynext, false);
+        nn::ensure_shape(zero, "vicsek_zero", ynext.extent(0), ynext.extent(1));
+        Kokkos::deep_copy(zero, 0.0);
+        sq += nn::mse_value(ynext, zero, 1.0);
       });
       recon.push_back(r / (static_cast<double>(pipeline.out_features()) * n_blocks));
       cons.push_back(c / (static_cast<double>(P->out_features()) * n_blocks));
-      std::snprintf(line, sizeof line, "selfsimilar vicsek L%d eta%.4g k%ld T%d S%d reconstruction %.6g consistency %.6g",
-                    L, run.eta, run.repeat, T, S, recon.back(), cons.back());
+      rel.push_back(c / sq);  // a linear P's scale is arbitrary: consistency / mean P(X_{t+1})^2
+      std::snprintf(line, sizeof line, "selfsimilar vicsek L%d eta%.4g k%ld T%d S%d reconstruction %.6g consistency %.6g relative %.4g",
+                    L, run.eta, run.repeat, T, S, recon.back(), cons.back(), rel.back());
       lines.push_back(line);
     }
   }
@@ -138,6 +143,7 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
   put("/space_groups", Ss);
   out.write_replicated("/reconstruction", {runs.size(), Ts.size()}, recon.data());
   out.write_replicated("/consistency", {runs.size(), Ts.size()}, cons.data());
+  out.write_replicated("/relative_consistency", {runs.size(), Ts.size()}, rel.data());
   out.commit();
 }
 

@@ -1,6 +1,7 @@
 // The quick oscillator deck (inputs/macronet/oscillator_quick.toml) end to end: simulate -> train ->
 // evaluate, then the learned macrostate must be a monotone function of the energy on 1000 held-out
-// states (|Spearman| >= 0.97; the deck reaches about 0.99 and above).
+// states (|Spearman| >= 0.99, measured 0.9987), and its conditional samples must have the target
+// macrostate and a narrow energy shell.
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
@@ -35,5 +36,9 @@ TEST_CASE("Quick oscillator deck learns the energy as its macrostate", "[macrone
   auto f = io::H5File::open_read(ctx.path("eval.h5"), MPI_COMM_WORLD);
   const double rho = f.attr_double("/", "spearman_energy");
   INFO("spearman_energy " << rho);
-  CHECK(rho >= 0.97);
+  CHECK(rho >= 0.99);  // measured 0.9987
+  // Conditional samples: back on their macrostate, and on a narrow energy shell at every target
+  // (std/mean of the energy; measured at most 0.068).
+  CHECK(f.attr_double("/", "sample_macrostate_error") < 1e-6);
+  CHECK(f.attr_double("/", "sample_energy_rel_spread_max") <= 0.1);
 }

@@ -154,3 +154,33 @@ TEST_CASE("latent model gradient through the quadratic forms matches finite diff
     CHECK(nn::gradcheck::relative_error(grads[k++], fd) < 2e-2);  // float network: h = 1e-2
   }
 }
+
+TEST_CASE("latent targets shifted to the excess loss: same gradient, minimum zero", "[closure]") {
+  const auto s = random_sample(21);
+  const std::vector<int64_t> idx{1, 4, 7, 9, 12, 15, 20, 22};
+  std::vector<double> fI;
+  for (auto k : idx) fI.push_back(s.f[static_cast<size_t>(k)]);
+  for (auto loss : {LatentLoss::Lz, LatentLoss::Lx, LatentLoss::Lxp}) {
+    LatentTargets t;
+    t.d = s.d;
+    if (loss == LatentLoss::Lxp)
+      add_sample(t, loss, s.z.data(), s.J.data(), s.N, fI.data(), idx.data(), idx.size());
+    else
+      add_sample(t, loss, s.z.data(), s.J.data(), s.N, s.f.data());
+    LatentTargets shifted = t;
+    const double removed = shift_to_excess(shifted);
+    std::vector<double> g0(s.d), g1(s.d);
+    const double l0 = t.loss(0, s.g.data(), g0.data()), l1 = shifted.loss(0, s.g.data(), g1.data());
+    CHECK(l0 - l1 == Approx(removed).epsilon(1e-10));
+    for (size_t i = 0; i < s.d; ++i) CHECK(g1[i] == g0[i]);
+    // The minimiser g* = Q^-1 b gives (numerically) zero excess, a nonzero loss before the shift
+    // except for L_z, where J f is reachable exactly.
+    const auto qi = spd_inverse(std::vector<double>(t.Q.begin(), t.Q.end()), s.d);
+    std::vector<double> gs(s.d, 0.0);
+    for (size_t i = 0; i < s.d; ++i)
+      for (size_t j = 0; j < s.d; ++j) gs[i] += qi[i * s.d + j] * t.b[j];
+    CHECK(std::abs(shifted.loss(0, gs.data())) < 1e-12 * (1 + t.c[0]));
+    if (loss == LatentLoss::Lz) CHECK(std::abs(removed) < 1e-12 * (1 + t.c[0]));
+    else CHECK(removed > 1e-3 * t.scale[0] * t.c[0]);
+  }
+}

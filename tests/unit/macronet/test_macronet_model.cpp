@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/config.hpp"
 #include "learn/macronet/macronet_loss.hpp"
 #include "learn/macronet/macronet_model_file.hpp"
 #include "learn/macronet/pair_dataset.hpp"
@@ -167,6 +168,91 @@ TEST_CASE("MacroNet conditional sampling returns states with the requested macro
   // Different latents give different microstates at the same macrostate.
   const auto s = to_vector(samples);
   CHECK(std::abs(s[0] - s[3]) + std::abs(s[1] - s[4]) > 1e-3);
+}
+
+TEST_CASE("MacroNet with a noisy kernel: deterministic encoding, samples projected onto the level set",
+          "[macronet]") {
+  // Two appended noise dims (sigma 0.05), D = 2 of width 5: the plain inverse's samples do not
+  // encode back to beta (their noise dims are dropped); the projected ones do, to 1e-9.
+  MacroNet<double> net(small_spec(3, 2, 2, 4), small_spec(3, 2, 2, 4), true);
+  const auto u = random_batch(3, 64, 17), v = random_batch(3, 64, 18);
+  warm_statistics(net, u, v);
+  Tensor<double> a1, a2, part;
+  net.macrostate_u(u, a1);
+  net.macrostate_u(u, a2);
+  CHECK(to_vector(a1) == to_vector(a2));
+  for (double c : to_vector(net.phi_u().flow->log_det())) CHECK(std::isfinite(c));  // -log q(0) term
+  // The encoding of a state does not depend on its column or on the other states of the batch.
+  Tensor<double> u3("u3", 3, 3);
+  {
+    auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u);
+    auto g = Kokkos::create_mirror_view(u3);
+    for (size_t i = 0; i < 3; ++i)
+      for (size_t b = 0; b < 3; ++b) g(i, b) = h(i, 40 + b);
+    Kokkos::deep_copy(u3, g);
+  }
+  net.macrostate_u(u3, part);
+  const auto full = to_vector(a1), few = to_vector(part);
+  for (size_t b = 0; b < 3; ++b)
+    for (size_t i = 0; i < 2; ++i) CHECK(few[i + 2 * b] == full[i + 2 * (40 + b)]);
+
+  // Targets that the encoder reaches: the macrostates of 16 states, 3 samples each.
+  Tensor<double> beta("beta", 2, 48), plain, projected, back_plain, back;
+  {
+    auto g = Kokkos::create_mirror_view(beta);
+    for (size_t c = 0; c < 48; ++c)
+      for (size_t i = 0; i < 2; ++i) g(i, c) = full[i + 2 * (c / 3)];
+    Kokkos::deep_copy(beta, g);
+  }
+  net.sample_u(beta, 1.0, 0, plain, false);
+  net.sample_u(beta, 1.0, 0, projected, true);
+  net.macrostate_u(plain, back_plain);
+  net.macrostate_u(projected, back);
+  const auto b0 = to_vector(beta), bp = to_vector(back_plain), bq = to_vector(back);
+  double err_plain = 0, err = 0;
+  for (size_t i = 0; i < b0.size(); ++i) {
+    err_plain = std::max(err_plain, std::abs(b0[i] - bp[i]));
+    err = std::max(err, std::abs(b0[i] - bq[i]));
+  }
+  CHECK(err_plain > 1e-4);
+  CHECK(err < 1e-6);
+  CHECK(net.last_projection_residual() < 1e-6);
+  // Samples at one target still differ (the latent z is not collapsed by the projection).
+  const auto sq = to_vector(projected);
+  CHECK(std::abs(sq[0] - sq[3]) + std::abs(sq[1] - sq[4]) + std::abs(sq[2] - sq[5]) > 1e-3);
+}
+
+TEST_CASE("MacroNet residual-flow stack wider than the exact log-det limit uses the power series",
+          "[macronet]") {
+  // in_dim 2 + 16 noise dims = 18 features > 16: the deck default is 8 power-series terms.
+  auto deck = Deck::from_string(R"(
+phi_u = { noise_dims = 16, blocks = 2, hidden = 8, coupling = "resflow", lipschitz = 0.5 }
+phi_exact = { noise_dims = 16, blocks = 2, hidden = 8, coupling = "resflow", logdet_terms = 0 }
+)", "test");
+  const auto spec = FlowSpec::from_config(deck.root().table("phi_u"), 2, 1, 3);
+  CHECK(spec.logdet_terms == 8);
+  CHECK_THROWS(FlowSpec::from_config(deck.root().table("phi_exact"), 2, 1, 3));
+  MacroNet<double> net(spec, spec, true);
+  const auto u = random_batch(2, 24, 21), v = random_batch(2, 24, 22);
+  warm_statistics(net, u, v);
+  // Encode, then invert with the emitted latent (fixed-point inverse of each residual block).
+  auto& phi = net.phi_u();
+  Tensor<double> beta, back;
+  phi.set_noise_keys(std::vector<uint64_t>(24, 0), 7);
+  phi.flow->forward(u, beta, false);
+  Tensor<double> z("z", phi.split->emitted().extent(0), phi.split->emitted().extent(1));
+  Kokkos::deep_copy(z, phi.split->emitted());
+  phi.split->set_inverse_latent(z);
+  phi.flow->inverse(beta, back);
+  const auto a = to_vector(u), b = to_vector(back);
+  double err = 0;
+  for (size_t i = 0; i < a.size(); ++i) err = std::max(err, std::abs(a[i] - b[i]));
+  CHECK(err < 1e-9);
+  // A training step's loss is finite.
+  PairLossEvaluator<double> loss(net, 0.5);
+  std::vector<uint64_t> ids(24);
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = i;
+  CHECK(std::isfinite(loss(u, v, ids, 100, 1, 1.0 / 24, true).total));
 }
 
 TEST_CASE("MacroNet model file round trip", "[macronet]") {

@@ -135,3 +135,138 @@ TEST_CASE("Residual flow: save and load", "[nn][flows][residual]") {
   CHECK(to_vector(ya) == to_vector(yb));
   CHECK(to_vector(a.log_det()) == to_vector(b.log_det()));
 }
+
+namespace {
+
+// log|det| of the block's Jacobian per column by central differences of forward + LU.
+std::vector<double> brute_force_log_det(ResidualFlowBlock<double>& block, const Tensor<double>& x) {
+  const size_t d = x.extent(0), B = x.extent(1);
+  auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
+  std::vector<double> out;
+  for (size_t col = 0; col < B; ++col) {
+    std::vector<double> jac(d * d);
+    Tensor<double> xp("xp", d, 2 * d), yp;
+    auto h = Kokkos::create_mirror_view(xp);
+    for (size_t j = 0; j < d; ++j)
+      for (size_t i = 0; i < d; ++i) {
+        h(i, 2 * j) = xh(i, col) + (i == j ? 1e-6 : 0.0);
+        h(i, 2 * j + 1) = xh(i, col) - (i == j ? 1e-6 : 0.0);
+      }
+    Kokkos::deep_copy(xp, h);
+    block.forward(xp, yp, false);
+    const auto v = to_vector(yp);
+    for (size_t j = 0; j < d; ++j)
+      for (size_t i = 0; i < d; ++i) jac[i * d + j] = (v[2 * j * d + i] - v[(2 * j + 1) * d + i]) / 2e-6;
+    out.push_back(lu_log_abs_det(jac, d));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Residual flow power series: converged series equals the exact log-det and its gradients",
+          "[nn][flows][residual]") {
+  // Same weights (same seed and stream); basis probes make each trace exact, 40 terms at
+  // Lip(g) <= 0.5 leave a truncation error below 6 * 0.5^41 / 41.
+  ResidualLogDet series;
+  series.terms = 40;
+  series.basis_probes = true;
+  ResidualFlowBlock<double> exact(6, 10, 0.5, 21, 2), approx(6, 10, 0.5, 21, 2, series);
+  const auto x = input(6, 7, 8);
+  Tensor<double> ye, ya, dxe, dxa, dy("dy", 6, 7), dc("dc", 1, 7);
+  fill_normal(dy, 8, 1);
+  fill_normal(dc, 8, 2);
+  for (auto* b : {&exact, &approx})
+    for (auto& p : b->parameters()) Kokkos::deep_copy(p.grad, 0.0);
+  exact.forward(x, ye, true);
+  approx.forward(x, ya, true);
+  CHECK(to_vector(ye) == to_vector(ya));
+  const auto le = to_vector(exact.log_det()), la = to_vector(approx.log_det());
+  double worst = 0, size = 0;
+  for (size_t b = 0; b < le.size(); ++b) {
+    worst = std::max(worst, std::abs(le[b] - la[b]));
+    size = std::max(size, std::abs(le[b]));
+  }
+  CHECK(size > 1e-3);  // a log-det that is not trivially 0
+  CHECK(worst < 1e-10);
+  exact.backward_flow(dy, dc, dxe);
+  approx.backward_flow(dy, dc, dxa);
+  CHECK(relative_error(to_vector(dxa), to_vector(dxe)) < 1e-9);
+  auto pe = exact.parameters(), pa = approx.parameters();
+  REQUIRE(pe.size() == pa.size());
+  for (size_t k = 0; k < pe.size(); ++k) CHECK(relative_error(to_vector(pa[k].grad), to_vector(pe[k].grad)) < 1e-9);
+}
+
+TEST_CASE("Residual flow power series: fixed truncation stays within its bound", "[nn][flows][residual]") {
+  const size_t d = 5, n = 3;
+  const double c = 0.6;
+  ResidualLogDet series;
+  series.terms = int(n);
+  series.basis_probes = true;
+  ResidualFlowBlock<double> exact(d, 12, c, 31, 1), approx(d, 12, c, 31, 1, series);
+  const auto x = input(d, 6, 9);
+  Tensor<double> y;
+  exact.forward(x, y, false);
+  approx.forward(x, y, false);
+  const auto le = to_vector(exact.log_det()), la = to_vector(approx.log_det());
+  // |tr(J^k)| <= d ||J||^k <= d c^k: the tail after n terms is at most d sum_{k>n} c^k / k.
+  double bound = 0;
+  for (size_t k = n + 1; k < 200; ++k) bound += double(d) * std::pow(c, double(k)) / double(k);
+  double worst = 0, diff = 0;
+  for (size_t b = 0; b < le.size(); ++b) {
+    worst = std::max(worst, std::abs(le[b] - la[b]));
+    diff += std::abs(le[b] - la[b]);
+  }
+  CHECK(worst <= bound);
+  CHECK(diff > 0);  // truncated: not the exact value
+}
+
+TEST_CASE("Residual flow power series with Hutchinson probes above the exact limit (d = 20)",
+          "[nn][flows][residual]") {
+  const size_t d = 20, B = 4;
+  REQUIRE(d > ResidualFlowBlock<double>::kMaxExactDim);
+  CHECK_THROWS(ResidualFlowBlock<double>(d, 8, 0.5, 41, 1));  // exact log-det: refused
+  ResidualLogDet series;
+  series.terms = 30;
+  series.probes = 4000;
+  series.seed = 5;
+  ResidualFlowBlock<double> block(d, 24, 0.5, 41, 1, series);
+  const auto x = input(d, B, 10);
+  Tensor<double> y;
+  block.forward(x, y, false);
+  const auto est = to_vector(block.log_det());
+  const auto ref = brute_force_log_det(block, x);
+  // Hutchinson with Gaussian probes: std of one probe is sqrt(2) ||log(I + J)||_F <= sqrt(2 d) * 0.7;
+  // over 4000 probes that is <= 0.07; allow 4 of those.
+  for (size_t b = 0; b < B; ++b) CHECK(std::abs(est[b] - ref[b]) < 0.28);
+  double spread = 0;
+  for (size_t b = 0; b < B; ++b) spread = std::max(spread, std::abs(ref[b] - ref[0]));
+  CHECK(spread > 0);
+
+  // Basis probes: exact traces, so the converged series equals the brute-force log-det.
+  ResidualLogDet basis;
+  basis.terms = 50;
+  basis.basis_probes = true;
+  ResidualFlowBlock<double> exact_traces(d, 24, 0.5, 41, 1, basis);
+  exact_traces.forward(x, y, false);
+  const auto lb = to_vector(exact_traces.log_det());
+  for (size_t b = 0; b < B; ++b) CHECK(std::abs(lb[b] - ref[b]) < 1e-7);
+
+  // Its gradients vs central differences of the (converged) estimate.
+  Tensor<double> dx, dy("dy", d, B), dc("dc", 1, B);
+  fill_normal(dy, 11, 1);
+  fill_normal(dc, 11, 2);
+  for (auto& p : exact_traces.parameters()) Kokkos::deep_copy(p.grad, 0.0);
+  exact_traces.forward(x, y, true);
+  exact_traces.backward_flow(dy, dc, dx);
+  auto objective = [&]() {
+    Tensor<double> yy;
+    exact_traces.forward(x, yy, true);
+    return gradcheck::dot(dy, yy) + gradcheck::dot(dc, exact_traces.log_det());
+  };
+  CHECK(relative_error(to_vector(dx), fd_gradient<double>(objective, x, 1e-5)) < 1e-7);
+  auto params = exact_traces.parameters();
+  CHECK(relative_error(to_vector(params[0].grad), fd_gradient<double>(objective, params[0].value, 1e-5)) < 1e-7);
+  CHECK(relative_error(to_vector(params.back().grad), fd_gradient<double>(objective, params.back().value, 1e-5)) <
+        1e-7);
+}
