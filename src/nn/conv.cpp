@@ -140,6 +140,7 @@ void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache
       col_cache_of_ = x.data();
     }
   }
+  if (const int blocks = sample_blocks(B)) return apply_blocks(x, y, cache_col, blocks);
   for (size_t b = 0; b < B; ++b) {
     const auto col = build_col(x, b, cache_col);
     gemm("N", "T", T(1), col, weight_.value, T(1), sample_matrix(y, b, ovol, cout));
@@ -151,6 +152,7 @@ void Conv<T>::weight_grad(const Tensor<T>& dy, const Tensor<T>& x) {
   const size_t ovol = geo_.out_volume(), cout = opt_.out_channels;
   const size_t ck = col_.extent(1);
   const bool cached = col_cache_of_ == x.data() && col_cache_.extent(1) == ck * dy.extent(1);
+  if (const int blocks = sample_blocks(dy.extent(1))) return weight_grad_blocks(dy, x, cached, blocks);
   for (size_t b = 0; b < dy.extent(1); ++b) {
     const auto col = cached ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
                                   Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
@@ -179,6 +181,7 @@ void Conv<T>::adjoint(const Tensor<T>& dy, Tensor<T>& dx) {
   const int kvol = geo_.window_volume(), invol = geo_.in_volume();
   const auto dcol = dcol_;
   const auto start = adj_start_, ao = adj_o_, aw = adj_w_;
+  if (const int blocks = sample_blocks(B)) return adjoint_blocks(dy, dx, blocks);
   for (size_t b = 0; b < B; ++b) {
     gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
     const FlatView<T> dxb(dx.data() + b * dx.stride(1), dx.extent(0));

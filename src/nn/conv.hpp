@@ -60,11 +60,17 @@ class Conv : public Layer<T> {
   void adjoint(const Tensor<T>& dy, Tensor<T>& dx);
   // col of sample b of x into col_ or, when caching, into the batch cache; returns where it is.
   Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> build_col(const Tensor<T>& x, size_t b, bool cache_col);
+  // Multi-threaded host spaces: each thread takes a block of samples (conv_sample_blocks.cpp).
+  int sample_blocks(size_t B) const;
+  void apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int blocks);
+  void weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool cached, int blocks);
+  void adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks);
 
   ConvOptions opt_;
   WindowGeometry geo_;
   Parameter<T> weight_, bias_;
   Tensor<T> col_, dcol_;  // (S_out, Cin * kvol) per-sample scratch
+  Tensor<T> block_col_, block_dcol_, block_wgrad_;  // per sample block: (S_out, Cin*kvol*P), (Cout*Cin*kvol, P)
   Tensor<T> x_, xdot_;
   Tensor<T> col_cache_;             // (S_out, Cin*kvol*B): forward's col of every sample, reused by
   const T* col_cache_of_ = nullptr;  // backward when small enough (kColCacheEntries)

@@ -92,6 +92,10 @@ TEST_CASE("Conv1d/2d/3d backward and dual passes match finite differences", "[nn
     Conv<double> c(conv_options(2, 1, 2, {4, 5}, {3}, {1}, {1}, true), 9);
     check_layer(c, 2, 30);
   }
+  SECTION("2d, batch 5 (threaded hosts: blocks of several samples)") {
+    Conv<double> c(conv_options(2, 2, 3, {5, 4}, {3}, {1}, {1}), 11);
+    check_layer(c, 5, 50);
+  }
   SECTION("3d mixed kernel, stride and padding") {
     Conv<double> c(conv_options(3, 2, 2, {4, 3, 5}, {2, 3, 2}, {1, 2, 1}, {1, 0, 1}, true), 10);
     check_layer(c, 2, 40);

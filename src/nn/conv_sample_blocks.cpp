@@ -1,0 +1,159 @@
+// Convolution on multi-threaded host spaces (Kokkos OpenMP): one block of samples per thread.
+//
+// The per-sample path (conv.cpp) runs im2col, a GEMM and col2im for one sample after the other, each
+// a small parallel kernel; with several host threads the fork/join of those many small kernels costs
+// more than their work. Here each thread takes a contiguous block of samples and does all of a
+// sample's work itself (im2col and col2im as plain loops, the GEMMs with the single-threaded system
+// BLAS), so a layer's pass is one parallel region. Weight gradients go into one partial sum per block,
+// added in block order afterwards (deterministic for a given thread count). Device spaces and
+// one-thread hosts never come here.
+#include "nn/conv.hpp"
+#include "nn/gemm.hpp"
+
+namespace macrodyn::nn {
+
+template <class T>
+int Conv<T>::sample_blocks(size_t B) const {
+  if constexpr (!Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) {
+    return 0;
+  } else {
+    const int threads = ExecSpace().concurrency();
+    return threads > 1 && B > 1 ? static_cast<int>(std::min<size_t>(threads, B)) : 0;
+  }
+}
+
+namespace {
+
+// First and one-past-last sample of block p of `blocks` over B samples.
+inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
+  return {B * p / blocks, B * (p + 1) / blocks};
+}
+
+}  // namespace
+
+template <class T>
+void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int blocks) {
+  const size_t B = x.extent(1), ovol = geo_.out_volume(), ck = col_.extent(1);
+  const int cout = opt_.out_channels, kvol = geo_.window_volume(), invol = geo_.in_volume();
+  if (!cache_col) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
+  T* const cols = cache_col ? col_cache_.data() : block_col_.data();
+  const size_t ldcol = cache_col ? col_cache_.stride(1) : block_col_.stride(1);
+  const auto src = src_;
+  const T* const xd = x.data();
+  T* const yd = y.data();
+  const T* const w = weight_.value.data();
+  const int ldw = static_cast<int>(weight_.value.stride(1));
+  const size_t xs = x.stride(1), ys = y.stride(1);
+  Kokkos::parallel_for(
+      "Conv::apply_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
+        const auto [b0, b1] = block_range(B, p, blocks);
+        for (size_t b = b0; b < b1; ++b) {
+          T* const col = cols + (cache_col ? b : size_t(p)) * ck * ldcol;
+          const T* const xb = xd + b * xs;
+          for (size_t j = 0; j < ck; ++j) {
+            const size_t base = (j / kvol) * invol;
+            const int wo = int(j % kvol);
+            for (size_t o = 0; o < ovol; ++o) {
+              const int idx = src(o, wo);
+              col[j * ldcol + o] = idx < 0 ? T(0) : xb[base + idx];
+            }
+          }
+          // y_b (ovol x cout) += col (ovol x ck) W^T (ck x cout)
+          gemm_detail::blas('N', 'T', int(ovol), cout, int(ck), T(1), col, int(ldcol), w, ldw, T(1), yd + b * ys,
+                            int(ovol));
+        }
+      });
+  Kokkos::fence();
+}
+
+template <class T>
+void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool cached, int blocks) {
+  const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_.extent(1);
+  const int cout = opt_.out_channels, kvol = geo_.window_volume(), invol = geo_.in_volume();
+  if (!cached) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
+  ensure_shape(block_wgrad_, "conv_block_wgrad", size_t(cout) * ck, blocks);
+  T* const cols = cached ? col_cache_.data() : block_col_.data();
+  const size_t ldcol = cached ? col_cache_.stride(1) : block_col_.stride(1);
+  T* const parts = block_wgrad_.data();
+  const size_t part_stride = block_wgrad_.stride(1);
+  const auto src = src_;
+  const T* const xd = x.data();
+  const T* const dyd = dy.data();
+  const size_t xs = x.stride(1), dys = dy.stride(1);
+  Kokkos::parallel_for(
+      "Conv::weight_grad_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
+        const auto [b0, b1] = block_range(B, p, blocks);
+        T* const part = parts + size_t(p) * part_stride;
+        for (size_t b = b0; b < b1; ++b) {
+          T* const col = cols + (cached ? b : size_t(p)) * ck * ldcol;
+          if (!cached) {
+            const T* const xb = xd + b * xs;
+            for (size_t j = 0; j < ck; ++j) {
+              const size_t base = (j / kvol) * invol;
+              const int wo = int(j % kvol);
+              for (size_t o = 0; o < ovol; ++o) {
+                const int idx = src(o, wo);
+                col[j * ldcol + o] = idx < 0 ? T(0) : xb[base + idx];
+              }
+            }
+          }
+          // part (cout x ck) (+)= dy_b^T (cout x ovol) col (ovol x ck)
+          gemm_detail::blas('T', 'N', cout, int(ck), int(ovol), T(1), dyd + b * dys, int(ovol), col, int(ldcol),
+                            b == b0 ? T(0) : T(1), part, cout);
+        }
+      });
+  // grad += the block sums, in block order
+  const auto grad = weight_.grad;
+  const auto wpart = block_wgrad_;
+  Kokkos::parallel_for(
+      "Conv::weight_grad_sum", Kokkos::RangePolicy<ExecSpace>(0, size_t(cout) * ck), KOKKOS_LAMBDA(const size_t e) {
+        T s = 0;
+        for (int p = 0; p < blocks; ++p) s += wpart(e, p);
+        grad(e % cout, e / cout) += s;
+      });
+  Kokkos::fence();
+}
+
+template <class T>
+void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
+  const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_.extent(1), nin = in_features();
+  const int cout = opt_.out_channels, kvol = geo_.window_volume(), invol = geo_.in_volume();
+  ensure_shape(block_dcol_, "conv_block_dcol", ovol, ck * blocks);
+  T* const dcols = block_dcol_.data();
+  const size_t ld = block_dcol_.stride(1);
+  const auto start = adj_start_, ao = adj_o_, aw = adj_w_;
+  const T* const w = weight_.value.data();
+  const int ldw = static_cast<int>(weight_.value.stride(1));
+  const T* const dyd = dy.data();
+  T* const dxd = dx.data();
+  const size_t dys = dy.stride(1), dxs = dx.stride(1);
+  Kokkos::parallel_for(
+      "Conv::adjoint_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
+        const auto [b0, b1] = block_range(B, p, blocks);
+        T* const dcol = dcols + size_t(p) * ck * ld;
+        for (size_t b = b0; b < b1; ++b) {
+          // dcol (ovol x ck) = dy_b (ovol x cout) W (cout x ck)
+          gemm_detail::blas('N', 'N', int(ovol), int(ck), cout, T(1), dyd + b * dys, int(ovol), w, ldw, T(0), dcol,
+                            int(ld));
+          T* const dxb = dxd + b * dxs;
+          for (size_t n = 0; n < nin; ++n) {  // col2im: gather every (o, w) that read input n
+            const int ci = int(n) / invol, i = int(n) % invol;
+            T s = 0;
+            for (int e = start(i); e < start(i + 1); ++e) s += dcol[size_t(ci * kvol + aw(e)) * ld + ao(e)];
+            dxb[n] = s;
+          }
+        }
+      });
+  Kokkos::fence();
+}
+
+#define MACRODYN_CONV_BLOCKS(T)                                                                       \
+  template int Conv<T>::sample_blocks(size_t) const;                                                \
+  template void Conv<T>::apply_blocks(const Tensor<T>&, Tensor<T>&, bool, int);                     \
+  template void Conv<T>::weight_grad_blocks(const Tensor<T>&, const Tensor<T>&, bool, int);         \
+  template void Conv<T>::adjoint_blocks(const Tensor<T>&, Tensor<T>&, int);
+MACRODYN_CONV_BLOCKS(float)
+MACRODYN_CONV_BLOCKS(double)
+#undef MACRODYN_CONV_BLOCKS
+
+}  // namespace macrodyn::nn
