@@ -1,6 +1,7 @@
 #include "core/runtime.hpp"
 
 #include <Kokkos_Core.hpp>
+#include <dlfcn.h>
 #include <petscsys.h>
 
 #include "core/error.hpp"
@@ -13,6 +14,13 @@ Runtime::Runtime(int& argc, char**& argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
   Kokkos::initialize(argc, argv);
+  // With several host threads the neural core splits its GEMMs over the Kokkos threads, each calling
+  // the BLAS single-threaded (nn/gemm.hpp); a BLAS thread pool inside them would oversubscribe the
+  // cores many times over (measured: 20x slower steps), so OpenBLAS is told to use one thread.
+  if (Kokkos::DefaultHostExecutionSpace().concurrency() > 1) {
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+  }
   // PETSc must not install handlers for SIGTERM/SIGUSR1: macrodyn turns those into a checkpoint.
   PetscOptionsSetValue(nullptr, "-no_signal_handler", nullptr);
   PETSC_COMM_WORLD = MPI_COMM_WORLD;
