@@ -1,10 +1,10 @@
 #include "learn/closure/onsager_net.hpp"
 
 #include "core/error.hpp"
-#include <KokkosBlas3_gemm.hpp>
 #include <cmath>
 
 #include "nn/dense.hpp"
+#include "nn/gemm.hpp"
 
 namespace macrodyn::closure {
 
@@ -142,7 +142,7 @@ void OnsagerNet::backward_parameters(const TensorF& dy) {
 namespace {
 using TensorF = nn::Tensor<float>;
 void gemm(const char* ta, const char* tb, float alpha, const TensorF& A, const TensorF& B, float beta, TensorF& C) {
-  KokkosBlas::gemm(ta, tb, alpha, A, B, beta, C);
+  nn::gemm(ta, tb, alpha, A, B, beta, C);
 }
 // y = (1 - t^2) * x elementwise (the tanh derivative at t = tanh(a)).
 void tanh_slope(const TensorF& t, const TensorF& x, TensorF& y, const char* label) {
