@@ -29,6 +29,19 @@ inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
   return {B * p / blocks, B * (p + 1) / blocks};
 }
 
+// im2col of one sample xb into col (ovol x ck, leading dimension ld), on the calling thread.
+template <class T, class Src>
+void im2col_sample(const Src& src, const T* xb, T* col, size_t ld, size_t ovol, size_t ck, int kvol, int invol) {
+  for (size_t j = 0; j < ck; ++j) {
+    const size_t base = (j / kvol) * invol;
+    const int w = int(j % kvol);
+    for (size_t o = 0; o < ovol; ++o) {
+      const int idx = src(o, w);
+      col[j * ld + o] = idx < 0 ? T(0) : xb[base + idx];
+    }
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -49,15 +62,7 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
         const auto [b0, b1] = block_range(B, p, blocks);
         for (size_t b = b0; b < b1; ++b) {
           T* const col = cols + (cache_col ? b : size_t(p)) * ck * ldcol;
-          const T* const xb = xd + b * xs;
-          for (size_t j = 0; j < ck; ++j) {
-            const size_t base = (j / kvol) * invol;
-            const int wo = int(j % kvol);
-            for (size_t o = 0; o < ovol; ++o) {
-              const int idx = src(o, wo);
-              col[j * ldcol + o] = idx < 0 ? T(0) : xb[base + idx];
-            }
-          }
+          im2col_sample(src, xd + b * xs, col, ldcol, ovol, ck, kvol, invol);
           // y_b (ovol x cout) += col (ovol x ck) W^T (ck x cout)
           gemm_detail::blas('N', 'T', int(ovol), cout, int(ck), T(1), col, int(ldcol), w, ldw, T(1), yd + b * ys,
                             int(ovol));
@@ -86,17 +91,7 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool c
         T* const part = parts + size_t(p) * part_stride;
         for (size_t b = b0; b < b1; ++b) {
           T* const col = cols + (cached ? b : size_t(p)) * ck * ldcol;
-          if (!cached) {
-            const T* const xb = xd + b * xs;
-            for (size_t j = 0; j < ck; ++j) {
-              const size_t base = (j / kvol) * invol;
-              const int wo = int(j % kvol);
-              for (size_t o = 0; o < ovol; ++o) {
-                const int idx = src(o, wo);
-                col[j * ldcol + o] = idx < 0 ? T(0) : xb[base + idx];
-              }
-            }
-          }
+          if (!cached) im2col_sample(src, xd + b * xs, col, ldcol, ovol, ck, kvol, invol);
           // part (cout x ck) (+)= dy_b^T (cout x ovol) col (ovol x ck)
           gemm_detail::blas('T', 'N', cout, int(ck), int(ovol), T(1), dyd + b * dys, int(ovol), col, int(ldcol),
                             b == b0 ? T(0) : T(1), part, cout);
