@@ -9,7 +9,7 @@
 //   its block inside a Kokkos parallel_for. The GEMMs then run on the same threads as every other
 //   kernel. A BLAS thread pool of its own (OPENBLAS_NUM_THREADS > 1) would compete with the Kokkos
 //   threads for the cores, and its workers inherit the master thread's binding to a single core
-//   (OMP_PROC_BIND), so it buys little or nothing; run the BLAS with one thread (the job scripts do).
+//   (OMP_PROC_BIND), so it buys little or nothing: Runtime sets OpenBLAS to one thread in such builds.
 // Every element of C is the same dot product either way, but a BLAS may order its inner sums by tile,
 // so blocked and unblocked results can differ in the last bits (as between thread counts generally).
 #include <KokkosBlas3_gemm.hpp>
