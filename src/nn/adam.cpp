@@ -1,7 +1,6 @@
 // Adam / NAdam. See the header.
 #include "nn/adam.hpp"
 
-#include "nn/tensor_ops.hpp"
 
 #include <cmath>
 
@@ -45,23 +44,24 @@ void Adam<T>::step() {
   const T b1 = static_cast<T>(beta1_), b2 = static_cast<T>(beta2_), eps = static_cast<T>(eps_);
   const T cg = static_cast<T>(c_grad), cm = static_cast<T>(c_mom), inv_bc2 = static_cast<T>(1.0 / bc2);
   const bool decoupled = decoupled_;
-  for (size_t i = 0; i < this->params_.size(); ++i) {
-    // Element-wise update on flat 1-D views (no index division per entry).
-    auto p = flat(this->params_[i].value), g = flat(this->params_[i].grad), m = flat(m_[i]), v = flat(v_[i]);
-    Kokkos::parallel_for(
-        "nn::adam_step", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(p.size())), KOKKOS_LAMBDA(const int64_t k) {
-          T gk = g(k);
-          if (decoupled)
-            p(k) *= T(1) - lr * wd;
-          else
-            gk += wd * p(k);
-          const T mk = b1 * m(k) + (T(1) - b1) * gk;
-          const T vk = b2 * v(k) + (T(1) - b2) * gk * gk;
-          m(k) = mk;
-          v(k) = vk;
-          p(k) -= lr * (cg * gk + cm * mk) / (kmath::sqrt(vk * inv_bc2) + eps);
-        });
-  }
+  std::vector<typename TensorChunks<T, 4>::Set> sets;
+  for (size_t i = 0; i < this->params_.size(); ++i)
+    sets.push_back({this->params_[i].value, this->params_[i].grad, m_[i], v_[i]});
+  chunks_.assign(sets);
+  // One kernel over every parameter (tensor_chunks.hpp); ptr = {p, g, m, v} of one chunk.
+  chunks_.for_each("nn::adam_step", KOKKOS_LAMBDA(T* const* ptr, const int64_t k) {
+    T* p = ptr[0];
+    T gk = ptr[1][k];
+    if (decoupled)
+      p[k] *= T(1) - lr * wd;
+    else
+      gk += wd * p[k];
+    const T mk = b1 * ptr[2][k] + (T(1) - b1) * gk;
+    const T vk = b2 * ptr[3][k] + (T(1) - b2) * gk * gk;
+    ptr[2][k] = mk;
+    ptr[3][k] = vk;
+    p[k] -= lr * (cg * gk + cm * mk) / (kmath::sqrt(vk * inv_bc2) + eps);
+  });
 }
 
 template <class T>

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "nn/optimizer.hpp"
+#include "nn/tensor_chunks.hpp"
 
 namespace macrodyn::nn {
 
@@ -29,6 +30,7 @@ class Adam : public Optimizer<T> {
   double momentum_decay_;
   double mu_product_ = 1.0;
   std::vector<Tensor<T>> m_, v_;
+  TensorChunks<T, 4> chunks_;
 };
 
 // NAdam = Adam with nesterov = true.

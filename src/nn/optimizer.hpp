@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "nn/layer.hpp"
+#include "nn/tensor_chunks.hpp"
 
 namespace macrodyn::nn {
 
@@ -36,8 +37,12 @@ class Optimizer {
   double learning_rate() const { return lr_; }
   uint64_t steps() const { return steps_; }
   std::vector<Parameter<T>>& params() { return params_; }
+  // One kernel over every gradient (tensor_chunks.hpp).
   void zero_grad() {
-    for (auto& p : params_) Kokkos::deep_copy(p.grad, T(0));
+    std::vector<typename TensorChunks<T, 1>::Set> sets;
+    for (auto& p : params_) sets.push_back({p.grad});
+    grad_chunks_.assign(sets);
+    grad_chunks_.for_each("nn::zero_grad", KOKKOS_LAMBDA(T* const* t, const int64_t k) { t[0][k] = T(0); });
   }
 
   // Named state tensors (value = state, grad empty) and scalars (including "steps").
@@ -53,6 +58,9 @@ class Optimizer {
   std::vector<Parameter<T>> params_;
   double lr_, weight_decay_;
   uint64_t steps_ = 0;
+
+ private:
+  TensorChunks<T, 1> grad_chunks_;
 };
 
 template <class T>

@@ -127,3 +127,75 @@ TEST_CASE("Step learning-rate schedule and gradient clipping", "[nn][optimizer]"
   ga = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a.grad);
   CHECK(ga(0, 0) == Approx(0.6).epsilon(1e-15));
 }
+
+TEST_CASE("TensorChunks visits every entry of every tensor once, and follows reallocated tensors",
+          "[nn][optimizer]") {
+  const std::vector<size_t> rows = {1, 4096, 4097, 2500, 3};
+  const std::vector<size_t> cols = {1, 1, 1, 4, 5};  // 2500 x 4 spans three chunks
+  std::vector<TensorChunks<double, 2>::Set> sets;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Tensor<double> a("a", rows[i], cols[i]), b("b", rows[i], cols[i]);
+    auto h = Kokkos::create_mirror_view(a);
+    for (size_t c = 0; c < cols[i]; ++c)
+      for (size_t r = 0; r < rows[i]; ++r) h(r, c) = 1000.0 * i + r + 0.5 * c;
+    Kokkos::deep_copy(a, h);
+    sets.push_back({a, b});
+  }
+  TensorChunks<double, 2> chunks;
+  auto add_twice = [&] {
+    chunks.assign(sets);
+    chunks.for_each("test_chunks", KOKKOS_LAMBDA(double* const* t, const int64_t k) { t[1][k] += 2 * t[0][k]; });
+  };
+  auto check = [&](double times) {
+    for (size_t i = 0; i < sets.size(); ++i) {
+      auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sets[i][0]);
+      auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sets[i][1]);
+      for (size_t c = 0; c < cols[i]; ++c)
+        for (size_t r = 0; r < rows[i]; ++r) REQUIRE(b(r, c) == times * 2 * a(r, c));
+    }
+  };
+  add_twice();
+  check(1);  // each entry exactly once (twice would give 4 a)
+  add_twice();
+  check(2);
+  // A tensor replaced by a new allocation: the next assign must follow it.
+  sets[3][1] = Tensor<double>("b_new", rows[3], cols[3]);
+  Kokkos::deep_copy(sets[3][1], 4 * 1.0);
+  add_twice();
+  auto a3 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sets[3][0]);
+  auto b3 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), sets[3][1]);
+  CHECK(b3(2499, 3) == 4 + 2 * a3(2499, 3));
+  CHECK(b3(0, 0) == 4 + 2 * a3(0, 0));
+}
+
+TEST_CASE("Adam's one-kernel update and zero_grad cover many tensors of many chunks", "[nn][optimizer]") {
+  std::vector<Parameter<double>> params;
+  for (size_t n : {7, 5000, 9000}) {
+    Parameter<double> p{"w", Tensor<double>("w", n, 2), Tensor<double>("g", n, 2)};
+    auto w = Kokkos::create_mirror_view(p.value), g = Kokkos::create_mirror_view(p.grad);
+    for (size_t c = 0; c < 2; ++c)
+      for (size_t r = 0; r < n; ++r) {
+        w(r, c) = std::sin(0.1 * r + c);
+        g(r, c) = std::cos(0.3 * r - c) + 0.01;
+      }
+    Kokkos::deep_copy(p.value, w);
+    Kokkos::deep_copy(p.grad, g);
+    params.push_back(p);
+  }
+  Adam<double> adam(params, 0.01, 0.9, 0.999, 1e-8);
+  adam.step();
+  for (auto& p : params) {
+    const size_t n = p.value.extent(0);
+    auto w = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.value);
+    for (size_t c = 0; c < 2; ++c)
+      for (size_t r = 0; r < n; ++r) {  // first step: w - lr g / (|g| + eps)
+        const double g = std::cos(0.3 * r - c) + 0.01;
+        REQUIRE(w(r, c) == Approx(std::sin(0.1 * r + c) - 0.01 * g / (std::fabs(g) + 1e-8)).epsilon(1e-14));
+      }
+  }
+  adam.zero_grad();
+  for (auto& p : params) {
+    auto g = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), p.grad);
+    for (size_t k = 0; k < g.size(); ++k) REQUIRE(g.data()[k] == 0.0);
+  }
+}
