@@ -94,8 +94,10 @@ std::vector<float> encode_all(ClosureAutoencoder& ae, const ClosureData& data) {
 }
 
 void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data) {
-  const size_t d = ae.latent_dim();
-  const auto z = encode_all(ae, data);
+  latent_normalization_of(encode_all(ae, data), ae.latent_dim(), data, ae.normalization());
+}
+
+void latent_normalization_of(const std::vector<float>& z, size_t d, const ClosureData& data, LatentNormalization& norm) {
   auto stats = [d](const std::vector<double>& v, std::vector<double>& mean, std::vector<double>& sd) {
     const size_t n = v.size() / d;
     mean.assign(d, 0.0), sd.assign(d, 0.0);
@@ -105,7 +107,6 @@ void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data) {
       for (size_t i = 0; i < d; ++i) sd[i] += std::pow(v[s * d + i] - mean[i], 2) / static_cast<double>(n - 1);
     for (auto& x : sd) x = std::sqrt(x) > 0 ? std::sqrt(x) : 1.0;
   };
-  auto& norm = ae.normalization();
   stats(std::vector<double>(z.begin(), z.end()), norm.z_mean, norm.z_std);
   std::vector<double> dz;
   for (size_t k = 0; k < data.trajectories(); ++k) {

@@ -39,6 +39,8 @@ AutoencoderTrainingResult train_autoencoder(MPI_Comm comm, ClosureAutoencoder& a
 std::vector<float> encode_all(ClosureAutoencoder& ae, const ClosureData& data);
 
 void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data);
+// The same statistics from encoded configurations z (configs x d, row-major) of any encoder.
+void latent_normalization_of(const std::vector<float>& z, size_t d, const ClosureData& data, LatentNormalization& norm);
 
 // kappa(J J^T) of the first `count` configurations (diagnostics).
 std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count);

@@ -13,6 +13,7 @@
 #include "learn/closure/closure_train_stage.hpp"
 #include "learn/closure/latent_models.hpp"
 #include "learn/closure/latent_rollout.hpp"
+#include "learn/closure/pooled_training.hpp"
 
 namespace macrodyn::closure {
 namespace {
@@ -37,26 +38,32 @@ class ClosureEvaluate : public Stage {
 
   void run(RunContext& ctx) override {
     std::unique_ptr<ClosureAutoencoder> ae;
+    std::unique_ptr<PooledAutoencoder> pooled;  // encoder = "pooled" autoencoder files
     double ae_time = 0;
     {
       const auto f = io::H5File::open_read(stage_path(ctx, autoencoder_), ctx.comm);
-      ae = ClosureAutoencoder::load(f, "/autoencoder");
+      if (PooledAutoencoder::stored_in(f, "/autoencoder"))
+        pooled = PooledAutoencoder::load(f, "/autoencoder", ctx.comm);
+      else
+        ae = ClosureAutoencoder::load(f, "/autoencoder");
       if (f.has_attr("/", "time_s")) ae_time = f.attr_double("/", "time_s");
     }
     ClosureDataRequest req;
     req.max_trajectories = trajectories_;
-    req.representation = ae->spec().representation;
+    req.representation = pooled ? pooled->spec().representation : ae->spec().representation;
     const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
+    const LatentNormalization& norm = pooled ? pooled->normalization() : ae->normalization();
     // Trajectories may have different lengths (/snapshots_kept): roll out to the longest, compare each
     // on its own kept snapshots; /true and /predictions hold NaN past a trajectory's end.
-    const size_t K = data.trajectories(), d = ae->latent_dim(), ds = ae->fixed_dim();
+    const size_t K = data.trajectories(), d = pooled ? pooled->latent_dim() : ae->latent_dim();
+    const size_t ds = pooled ? pooled->fixed_dim() : ae->fixed_dim();
     size_t T = 0;
     for (size_t k = 0; k < K; ++k) T = std::max(T, data.length(k));
     if (K == 0 || T == 0) fail(data.path, ": no kept snapshots to evaluate on");
     const long sub = std::lround(data.snapshot_dt / dt_);
     if (sub < 1 || std::abs(sub * dt_ - data.snapshot_dt) > 1e-9 * data.snapshot_dt)
       fail(data.path, ": dt = ", dt_, " does not divide the snapshot spacing ", data.snapshot_dt);
-    const auto zf = encode_all(*ae, data);  // configs x d
+    const auto zf = pooled ? encode_all_pooled(*pooled, data) : encode_all(*ae, data);  // configs x d
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> ztrue(K * T * d, nan), z0(K * d), lengths(K);
     for (size_t k = 0; k < K; ++k) {
@@ -76,7 +83,7 @@ class ClosureEvaluate : public Stage {
       losses.push_back(f.attr_string("/", "loss"));
       paths.push_back(path);
       train_time[m] = f.attr_double("/", "time_s") + f.attr_double("/", "precompute_s");
-      const auto out = rollout_rk4(*model, ae->normalization(), z0, K, dt_, sub, static_cast<long>(T));  // (T,K,d)
+      const auto out = rollout_rk4(*model, norm, z0, K, dt_, sub, static_cast<long>(T));  // (T,K,d)
       for (size_t k = 0; k < K; ++k) {
         double num = 0, den = 0;
         for (size_t t = 0; t < data.length(k); ++t) {

@@ -10,6 +10,8 @@
 #include "learn/closure/autoencoder_training.hpp"
 #include "learn/closure/latent_models.hpp"
 #include "learn/closure/latent_training.hpp"
+#include "learn/closure/pooled_autoencoder_phase.hpp"
+#include "learn/closure/pooled_training.hpp"
 
 namespace macrodyn::closure {
 
@@ -53,6 +55,10 @@ class AutoencoderPhase : public Stage {
     spec_.representation.lj_positions = t.get_string("lj_positions", "displacement", {"displacement", "absolute"});
     position_scale_ = t.get_double("position_scale", 0.0, Range::non_negative());
     output_ = t.get_string("output", "closure_autoencoder.h5");
+    // "pooled" (LJ only): per-atom features averaged over the atoms, a model whose size does not grow with
+    // the atom count (pooled_autoencoder.hpp); chunk_atoms bounds its working set.
+    encoder_ = t.get_string("encoder", "dense", {"dense", "pooled"});
+    chunk_atoms_ = t.get_int("chunk_atoms", 8192, Range::at_least(1));
   }
 
   void run(RunContext& ctx) override {
@@ -74,6 +80,9 @@ class AutoencoderPhase : public Stage {
     spec_.system = data.system;
     spec_.state_dim = data.state_dim;
     spec_.observable_parameters = data.observable_parameters;
+    if (encoder_ == "pooled")
+      return run_pooled_autoencoder_phase(ctx, data, spec_, opt_, static_cast<size_t>(chunk_atoms_),
+                                          stage_path(ctx, output_));
     ClosureAutoencoder ae(spec_);
     const std::string out = stage_path(ctx, output_);
     opt_.checkpoint = out + ".ckpt";
@@ -107,8 +116,8 @@ class AutoencoderPhase : public Stage {
   }
 
  private:
-  std::string data_, output_;
-  long long configs_ = 0;
+  std::string data_, output_, encoder_;
+  long long configs_ = 0, chunk_atoms_ = 8192;
   double position_scale_ = 0;
   AutoencoderSpec spec_;
   AutoencoderTrainingOptions opt_;
@@ -143,35 +152,40 @@ class LatentPhase : public Stage {
   void run(RunContext& ctx) override {
     const auto t0 = std::chrono::steady_clock::now();
     std::unique_ptr<ClosureAutoencoder> ae;
+    std::unique_ptr<PooledAutoencoder> pooled;  // encoder = "pooled" autoencoder files
     {
       const auto f = io::H5File::open_read(stage_path(ctx, autoencoder_), ctx.comm);
-      ae = ClosureAutoencoder::load(f, "/autoencoder");
+      if (PooledAutoencoder::stored_in(f, "/autoencoder"))
+        pooled = PooledAutoencoder::load(f, "/autoencoder", ctx.comm);
+      else
+        ae = ClosureAutoencoder::load(f, "/autoencoder");
     }
     ClosureDataRequest req;
     req.max_configs = configs_;
     req.forces = loss_ != LatentLoss::Lxp;
     req.partial_forces = loss_ == LatentLoss::Lxp;
-    req.representation = ae->spec().representation;
+    req.representation = pooled ? pooled->spec().representation : ae->spec().representation;
     const auto data = read_closure_data(stage_path(ctx, data_), ctx.comm, req);
-    if (data.state_dim != ae->spec().state_dim)
+    if (!pooled && data.state_dim != ae->spec().state_dim)
       fail(data.path, ": states have ", data.state_dim, " coordinates, the autoencoder ", ae->spec().state_dim);
-    auto targets = build_latent_targets(ctx.comm, *ae, data, loss_);
+    auto targets = pooled ? build_pooled_latent_targets(*pooled, data, loss_) : build_latent_targets(ctx.comm, *ae, data, loss_);
+    const LatentNormalization& norm = pooled ? pooled->normalization() : ae->normalization();
     if (excess_) log::info("closure latent ", label_, ": loss minus each sample's minimum (mean ", shift_to_excess(targets), ")");
     const double precompute = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     log::info("closure latent ", label_, ": ", targets.size(), " configurations",
               loss_ == LatentLoss::Lxp ? cat(", |I| = ", data.partial) : std::string(), ", precompute ", precompute,
               " s");
-    spec_.dim = ae->latent_dim();
+    spec_.dim = pooled ? pooled->latent_dim() : ae->latent_dim();
     auto model = make_latent_model(spec_);
     const std::string out = stage_path(ctx, output_);
     opt_.checkpoint = out + ".ckpt";
     opt_.progress_interval_s = ctx.progress_interval_s;
-    const auto r = train_latent(ctx.comm, *model, targets, ae->normalization(), opt_, ctx.timers);
+    const auto r = train_latent(ctx.comm, *model, targets, norm, opt_, ctx.timers);
     if (r.stopped) {
       log::info("closure latent: stopped; checkpoint ", opt_.checkpoint);
       return;
     }
-    const double final_loss = latent_loss_value(*model, targets, ae->normalization());
+    const double final_loss = latent_loss_value(*model, targets, norm);
     auto file = io::H5File::create(out, ctx.comm);
     io::write_provenance(file, ctx);
     save_latent_model(file, "/latent", spec_, *model);
