@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """Self-similar vs non-self-similar framework (Fig. 7 and Fig. S5 of "Data Driven Modeling for
-Self-Similar Dynamics", Tao et al.) from a run of inputs/selfsimilar/ca_fig7.toml.
+Self-Similar Dynamics", Tao et al.) from a run of inputs/selfsimilar/{ca,diffusion,vicsek}_fig7.toml.
 
 Reads <run>/selfsimilar_seed*.h5 and <run>/baseline_seed*.h5 (train stage models files: the
-stage-2 loss per epoch at /rule<R>/N<n>/loss) and their *_results.h5 (consistency, patterns), and
-writes into --out (default <run>):
+stage-2 loss per epoch at /<rule, dataset or run>/<group>/loss) and their *_results.h5
+(consistency, reconstruction; patterns for cellular automata), and writes into --out (default <run>):
   selfsimilar_fig7.csv   epoch, mean and std of the training loss over the runs, per framework
   selfsimilar_fig7.png   the two loss curves (mean +- std), like Fig. 7
-  selfsimilar_figS5.png  micro pattern and the coarse-grained patterns of one run of each framework
+  selfsimilar_figS5.png  (cellular automata) micro pattern and the coarse-grained patterns of one run
+                         of each framework
   and prints the held-out consistency and reconstruction of every run.
-Usage: /usr/bin/python3 postprocess/selfsimilar_fig7.py runs/selfsimilar_ca_fig7 [--out DIR]
+Usage: /usr/bin/python3 postprocess/selfsimilar_fig7.py runs/selfsimilar_<system>_fig7 [--out DIR]
 """
 import argparse
 import csv
@@ -30,9 +31,10 @@ def curves(run, variant):
         if path.endswith("_results.h5"):
             continue
         with h5py.File(path, "r") as f:
-            rule = next(k for k in f.keys() if k.startswith("rule"))
-            group = next(k for k in f[rule].keys() if k.startswith("N"))
-            out.append((path, rule, group, f[rule][group]["loss"][:]))
+            # the first coarse-graining group holding a stage-2 loss curve
+            top, group = next((t, g) for t in f.keys() if isinstance(f[t], h5py.Group)
+                              for g in f[t].keys() if isinstance(f[t][g], h5py.Group) and "loss" in f[t][g])
+            out.append((path, top, group, f[top][group]["loss"][:]))
     return out
 
 
@@ -55,8 +57,9 @@ def main():
             res = path[:-3] + "_results.h5"
             if os.path.exists(res):
                 with h5py.File(res, "r") as f:
-                    print(f"{os.path.basename(path)}: consistency {f['consistency'][0]:.4g}, "
-                          f"binary {f['binary_consistency'][0]:.4g}, reconstruction {f['reconstruction'][0]:.4g}, "
+                    binary = f"binary {f['binary_consistency'][0]:.4g}, " if "binary_consistency" in f else ""
+                    print(f"{os.path.basename(path)}: consistency {np.ravel(f['consistency'])[0]:.4g}, {binary}"
+                          f"reconstruction {np.ravel(f['reconstruction'])[0]:.4g}, "
                           f"last training loss {data[[p for p, *_ in runs].index(path)][-1]:.4g}")
     path = os.path.join(out, "selfsimilar_fig7.csv")
     with open(path, "w", newline="") as fh:
@@ -84,7 +87,9 @@ def main():
     for variant in ("selfsimilar", "baseline"):
         res = sorted(glob.glob(os.path.join(args.run, f"{variant}_seed*_results.h5")))
         if res:
-            panels.append((variant, res[0]))
+            with h5py.File(res[0], "r") as f:
+                if "patterns" in f:
+                    panels.append((variant, res[0]))
     if panels:
         fig, axes = plt.subplots(1, 1 + len(panels), figsize=(3 * (1 + len(panels)), 3))
         with h5py.File(panels[0][1], "r") as f:

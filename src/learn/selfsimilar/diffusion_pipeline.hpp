@@ -8,7 +8,10 @@
 // train_diffusion: per dataset: the dynamics learner f (diffusion_networks.hpp) on row pairs (MSE),
 //   then per (S, T) pair the coarse-grainer and decoder with f frozen and shared (reconstruction of
 //   the next block + autoencoding, as the CA pipeline), best of coarse_restarts by training loss.
-//   Models file: /<dataset>/dynamics, /<dataset>/S<s>_T<t>/{coarse_grainer, decoder}, loss curves.
+//   self_similar = false: the non-self-similar baseline (Fig. 7): the macro dynamics F starts from
+//   its own initialisation and is trained jointly with the coarse-grainer and decoder.
+//   Models file: /<dataset>/dynamics, /<dataset>/S<s>_T<t>/{coarse_grainer, macro_dynamics,
+//   decoder}, loss curves; attribute self_similar.
 // evaluate_diffusion: on the held-out runs: micro prediction MSE of f; consistency (eq. 6) and its
 //   value relative to mean P(X)^2 (a linear coarse-grainer's scale is arbitrary); reconstruction
 //   MSE; diffusion coefficients: D_kernel from the learnt kernel's variance, D_micro from the decay
@@ -34,6 +37,7 @@ struct DiffusionTrainConfig {
   int kernel = 7;
   double holdout = 0.25;
   long coarse_restarts = 2;
+  bool self_similar = true;
   CaTrainOptions dynamics, coarse;
 };
 

@@ -92,7 +92,7 @@ void evaluate_diffusion(const DiffusionEvaluateConfig& config, RunContext& ctx) 
       auto F = make_diffusion_dynamics(M, kernel, 0);
       nn::load_model(models, gg + "/coarse_grainer", *P);
       nn::load_model(models, gg + "/decoder", *D);
-      copy_parameters<double>(*f, *F);
+      nn::load_model(models, gg + "/macro_dynamics", *F);
       MacroPipeline<double> pipeline(P, F, D, false);
       const long taus = data.rows / T - 1;
       nn::Tensor<double> x_now, x_next, tgt, out, ynext;

@@ -39,6 +39,7 @@ DiffusionTrainConfig parse_diffusion_train(const ConfigTable& t) {
   c.kernel = static_cast<int>(t.get_int("kernel", 7, Range::closed(1, 15)));
   c.holdout = t.get_double("holdout", c.holdout, Range::closed(0.0, 0.9));
   c.coarse_restarts = t.get_int("coarse_restarts", 2, Range::at_least(1));
+  c.self_similar = t.get_bool("self_similar", true);
   c.dynamics = parse_options(t, "dynamics_", 30);
   c.coarse = parse_options(t, "coarse_", 30);
   c.coarse.autoencode_weight = t.get_double("autoencode_weight", 1.0, Range::non_negative());
@@ -54,6 +55,7 @@ void train_diffusion(const DiffusionTrainConfig& config, RunContext& ctx) {
   out.set_attr("/", "system", std::string("diffusion"));
   out.set_attr("/", "holdout", config.holdout);
   out.set_attr("/", "kernel", static_cast<int64_t>(config.kernel));
+  out.set_attr("/", "self_similar", static_cast<int64_t>(config.self_similar));
   std::string names;
   for (const auto& d : config.datasets) names += (names.empty() ? "" : ",") + d;
   out.set_attr("/", "datasets", names);
@@ -95,9 +97,10 @@ void train_diffusion(const DiffusionTrainConfig& config, RunContext& ctx) {
       for (long r = 0; r < config.coarse_restarts; ++r) {
         const uint64_t s = config.coarse.seed + 1000 * di + 100 * g + 7919 * static_cast<uint64_t>(r);
         auto F = make_diffusion_dynamics(M, config.kernel, s);
-        copy_parameters<double>(*f, *F);
+        if (config.self_similar) copy_parameters<double>(*f, *F);
         auto pipeline = std::make_unique<MacroPipeline<double>>(make_diffusion_coarse_grainer(T, S, L, s), F,
-                                                                make_diffusion_decoder(T, S, M, s), false);
+                                                                make_diffusion_decoder(T, S, M, s),
+                                                                !config.self_similar);
         CaTrainOptions copt = config.coarse;
         copt.seed = s;
         copt.progress_interval_s = ctx.progress_interval_s;
@@ -123,6 +126,7 @@ void train_diffusion(const DiffusionTrainConfig& config, RunContext& ctx) {
       }
       const std::string gg = dg + "/S" + std::to_string(S) + "_T" + std::to_string(T);
       nn::save_model(out, gg + "/coarse_grainer", best->encoder());
+      nn::save_model(out, gg + "/macro_dynamics", best->dynamics());
       nn::save_model(out, gg + "/decoder", best->decoder());
       write_curve(out, gg + "/loss", best_curve);
     }

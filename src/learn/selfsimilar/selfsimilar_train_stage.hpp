@@ -10,7 +10,7 @@
 //   rules = []                      rules to learn (empty: every rule in the data)
 //   group_sizes = [2, 3, 4]         N: coarse-graining kernel = stride = N in time and space
 //   holdout = 0.1                   fraction of each rule's samples held out for evaluation
-//   self_similar = true             false: non-self-similar baseline (macro dynamics trained jointly)
+//   self_similar = true             false: non-self-similar baseline (macro dynamics trained jointly; every system)
 //   dynamics_batch = 90, dynamics_epochs = 30, dynamics_lr = 1e-3, dynamics_weight_decay = 5e-4,
 //   dynamics_stop_loss = 1e-4       stage 1 (Adam; stop after the first epoch with loss below)
 //   coarse_batch = 90, coarse_epochs = 10, coarse_lr = 1e-2, coarse_weight_decay = 0,

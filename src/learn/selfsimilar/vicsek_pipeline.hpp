@@ -9,8 +9,11 @@
 //   (MSE), then per (T, S) pair the coarse-grainer P and decoder P' with f frozen and shared at the
 //   macro level, trained on |X_{t+1} - P'(f(P(X_t)))|^2 plus autoencode_weight |X_{t+1} -
 //   P'(P(X_{t+1}))|^2 (macro_pipeline.hpp); best of coarse_restarts by training loss.
+//   self_similar = false: the non-self-similar baseline (Fig. 7): the macro dynamics F starts from
+//   its own initialisation and is trained jointly with P and P'.
 //   Models file: /runs (names, attribute), /<run>/dynamics, /<run>/T<t>_S<s>/{coarse_grainer,
-//   decoder}, loss curves; attributes time_groups, space_groups, hidden, first_step, last_step.
+//   macro_dynamics, decoder}, loss curves; attributes time_groups, space_groups, hidden, first_step,
+//   last_step, self_similar.
 // evaluate_vicsek: per run on the held-out frames: micro prediction error (MSE of f per feature),
 //   the data's variance per feature (for relative errors), and per (T, S): reconstruction error
 //   (MSE of P'(f(P(X_t))) vs X_{t+1}), consistency (eq. 6, MSE of f(P(X_t)) vs P(X_{t+1})) and
@@ -38,6 +41,7 @@ struct VicsekTrainConfig {
   int hidden = 8;
   double holdout = 0.25;
   long coarse_restarts = 1;
+  bool self_similar = true;
   CaTrainOptions dynamics, coarse;
 };
 

@@ -100,7 +100,7 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
       auto F = make_vicsek_dynamics<double>(M, hidden, 0);
       nn::load_model(models, gg + "/coarse_grainer", *P);
       nn::load_model(models, gg + "/decoder", *D);
-      copy_parameters<double>(*f, *F);
+      nn::load_model(models, gg + "/macro_dynamics", *F);
       MacroPipeline<double> pipeline(P, F, D, false);
       const long n_blocks = VicsekLattice::block_pairs(held, T);
       if (n_blocks < 1) fail("vicsek: ", held, " held-out frames give no pair of ", T, "-frame blocks (holdout)");

@@ -74,6 +74,7 @@ VicsekTrainConfig parse_vicsek_train(const ConfigTable& t) {
   c.hidden = static_cast<int>(t.get_int("hidden", c.hidden, Range::closed(1, 256)));
   c.holdout = t.get_double("holdout", c.holdout, Range::closed(0.0, 0.9));
   c.coarse_restarts = t.get_int("coarse_restarts", c.coarse_restarts, Range::at_least(1));
+  c.self_similar = t.get_bool("self_similar", true);
   c.dynamics = parse_options(t, "dynamics_", 30, 1e-3);
   c.coarse = parse_options(t, "coarse_", 30, 1e-3);
   c.coarse.autoencode_weight = t.get_double("autoencode_weight", 1.0, Range::non_negative());
@@ -92,6 +93,7 @@ void train_vicsek(const VicsekTrainConfig& config, RunContext& ctx) {
   out.set_attr("/", "data_prefix", config.data_prefix);
   out.set_attr("/", "holdout", config.holdout);
   out.set_attr("/", "hidden", static_cast<int64_t>(config.hidden));
+  out.set_attr("/", "self_similar", static_cast<int64_t>(config.self_similar));
   out.set_attr("/", "first_step", static_cast<int64_t>(config.first_step));
   out.set_attr("/", "last_step", static_cast<int64_t>(config.last_step));
   std::vector<double> sizes;  // the sizes trained (evaluate selects the same runs)
@@ -140,9 +142,10 @@ void train_vicsek(const VicsekTrainConfig& config, RunContext& ctx) {
       for (long r = 0; r < config.coarse_restarts; ++r) {
         const uint64_t s = config.coarse.seed + 1000 * ri + 100 * g + 7919 * static_cast<uint64_t>(r);
         auto F = make_vicsek_dynamics<double>(M, config.hidden, s);
-        copy_parameters<double>(*f, *F);
+        if (config.self_similar) copy_parameters<double>(*f, *F);
         auto pipeline = std::make_unique<MacroPipeline<double>>(make_vicsek_coarse_grainer<double>(T, S, L, s), F,
-                                                                make_vicsek_decoder<double>(T, S, M, s), false);
+                                                                make_vicsek_decoder<double>(T, S, M, s),
+                                                                !config.self_similar);
         CaTrainOptions copt = config.coarse;
         copt.seed = s;
         copt.progress_interval_s = ctx.progress_interval_s;
@@ -168,6 +171,7 @@ void train_vicsek(const VicsekTrainConfig& config, RunContext& ctx) {
       }
       const std::string gg = rg + "/" + group_name(T, S);
       nn::save_model(out, gg + "/coarse_grainer", best->encoder());
+      nn::save_model(out, gg + "/macro_dynamics", best->dynamics());
       nn::save_model(out, gg + "/decoder", best->decoder());
       write_curve(out, gg + "/loss", best_curve);
     }
