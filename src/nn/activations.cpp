@@ -1,6 +1,9 @@
 #include "nn/activations.hpp"
 
+#include <type_traits>
+
 #include "core/kokkos_compat.hpp"
+#include "nn/float_math.hpp"
 #include "nn/tensor_ops.hpp"
 
 namespace macrodyn::nn {
@@ -32,6 +35,9 @@ struct ActivationEval {
     if (K == 1) {
       d = x > T(0) ? T(1) : T(0);
       return x > T(0) ? x : T(0);
+    }
+    if constexpr (K == 2 && std::is_same<T, float>::value) {
+      return softplus_float(x, d);  // vectorisable, one exp (float_math.hpp)
     }
     const T s = sigmoid_of(x);
     if (K == 2) {

@@ -13,6 +13,8 @@
 //   ydot = s'(x) xdot;  dx = s'(x) dy + sum_k s''(x) xdot_k dydot_k;  dxdot = s'(x) dydot.
 // forward stores s'(x) in the layer's own buffer (one tanh/exp per entry per step); the dual form
 // recomputes derivatives from the cached view of x. The caller may reuse y freely.
+// Float softplus forward uses the vectorisable exp/log1p of nn/float_math.hpp (value and s' from one
+// exp, a few ulp from the correctly rounded result); other kinds and double use the math library.
 #include "nn/layer.hpp"
 
 namespace macrodyn::nn {

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "nn/lane_sum.hpp"
 #include "nn/parameter_init.hpp"
 #include "nn/tensor_ops.hpp"
 
@@ -51,33 +52,10 @@ Conv<T>::Conv(const ConvOptions& options, uint64_t seed, uint64_t stream) : opt_
   bias_ = {"bias", Tensor<T>("conv_b", opt_.out_channels, 1), Tensor<T>("conv_db", opt_.out_channels, 1)};
   fill_fan_in_uniform(weight_.value, ck, seed, 2 * stream);
   fill_fan_in_uniform(bias_.value, ck, seed, 2 * stream + 1);
-  col_ = Tensor<T>("conv_col", geo_.out_volume(), ck);
-  const int ovol = geo_.out_volume(), kvol = geo_.window_volume(), invol = geo_.in_volume();
-  src_ = decltype(src_)("conv_src", ovol, kvol);
-  auto src = Kokkos::create_mirror_view(src_);
-  std::vector<std::vector<std::pair<int, int>>> readers(invol);
-  for (int w = 0; w < kvol; ++w)
-    for (int o = 0; o < ovol; ++o) {
-      src(o, w) = geo_.source(o, w);
-      if (src(o, w) >= 0) readers[src(o, w)].push_back({o, w});
-    }
-  Kokkos::deep_copy(src_, src);
-  adj_start_ = decltype(adj_start_)("conv_adj_start", invol + 1);
-  auto start = Kokkos::create_mirror_view(adj_start_);
-  start(0) = 0;
-  for (int i = 0; i < invol; ++i) start(i + 1) = start(i) + int(readers[i].size());
-  adj_o_ = decltype(adj_o_)("conv_adj_o", start(invol));
-  adj_w_ = decltype(adj_w_)("conv_adj_w", start(invol));
-  auto ao = Kokkos::create_mirror_view(adj_o_), aw = Kokkos::create_mirror_view(adj_w_);
-  for (int i = 0; i < invol; ++i)
-    for (size_t e = 0; e < readers[i].size(); ++e) {
-      ao(start(i) + e) = readers[i][e].first;
-      aw(start(i) + e) = readers[i][e].second;
-    }
-  Kokkos::deep_copy(adj_start_, start);
-  Kokkos::deep_copy(adj_o_, ao);
-  Kokkos::deep_copy(adj_w_, aw);
-  dcol_ = Tensor<T>("conv_dcol", geo_.out_volume(), ck);
+  pointwise_ = geo_.window_volume() == 1 && !opt_.periodic;
+  for (int d = 0; d < 3; ++d) pointwise_ = pointwise_ && geo_.s[d] == 1 && geo_.p[d] == 0;
+  if (!pointwise_) col_ = Tensor<T>("conv_col", geo_.out_volume(), ck);
+  if (!pointwise_) dcol_ = Tensor<T>("conv_dcol", geo_.out_volume(), ck);
 }
 
 template <class T>
@@ -93,23 +71,21 @@ constexpr size_t kColCacheEntries = size_t(1) << 25;
 
 template <class T>
 Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> Conv<T>::build_col(const Tensor<T>& x, size_t b, bool cache_col) {
-  const int kvol = geo_.window_volume(), invol = geo_.in_volume();
-  const size_t ck = col_.extent(1);
+  const size_t ck = col_width();
   const Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> col =
       cache_col ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
                       Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
                 : Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(col_);
-  const auto src = src_;
-  const FlatView<const T> xs(x.data() + b * x.stride(1), x.extent(0));
-  const size_t ovol = col.extent(0);
+  const WindowGeometry g = geo_;
+  const int kvol = g.window_volume(), rows = g.out[0] * g.out[1];
+  const size_t invol = g.in_volume(), ld = col.stride(1);
+  const T* const xb = x.data() + b * x.stride(1);
+  T* const cd = col.data();
   Kokkos::parallel_for(
-      "Conv::im2col", Kokkos::RangePolicy<ExecSpace>(0, col.extent(1)), KOKKOS_LAMBDA(const size_t j) {
-        const size_t base = (j / kvol) * invol;
-        const int w = int(j % kvol);
-        for (size_t o = 0; o < ovol; ++o) {
-          const int idx = src(o, w);
-          col(o, j) = idx < 0 ? T(0) : xs(base + idx);
-        }
+      "Conv::im2col", Kokkos::RangePolicy<ExecSpace>(0, ck * rows), KOKKOS_LAMBDA(const size_t n) {
+        const size_t j = n / rows;
+        const int r = int(n % rows);
+        g.im2col_row(xb + (j / kvol) * invol, int(j % kvol), r, cd + j * ld + size_t(r) * g.out[2]);
       });
   return col;
 }
@@ -130,7 +106,14 @@ void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache
         const T v = on * bias(c, 0);
         for (size_t o = 0; o < ovol; ++o) yy(c * ovol + o, b) = v;
       });
-  const size_t ck = col_.extent(1);
+  const size_t ck = col_width();
+  if (pointwise_) {  // col of sample b is x_b itself, the column-major (S, Cin) matrix
+    col_cache_of_ = nullptr;
+    if (const int blocks = sample_blocks(B)) return apply_blocks(x, y, false, blocks);
+    for (size_t b = 0; b < B; ++b)
+      gemm("N", "T", T(1), sample_matrix(x, b, ovol, ck), weight_.value, T(1), sample_matrix(y, b, ovol, cout));
+    return;
+  }
   if (cache_col) {
     col_cache_of_ = nullptr;
     if (ovol * ck * B > kColCacheEntries) {
@@ -150,47 +133,53 @@ void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache
 template <class T>
 void Conv<T>::weight_grad(const Tensor<T>& dy, const Tensor<T>& x) {
   const size_t ovol = geo_.out_volume(), cout = opt_.out_channels;
-  const size_t ck = col_.extent(1);
+  const size_t ck = col_width();
   const bool cached = col_cache_of_ == x.data() && col_cache_.extent(1) == ck * dy.extent(1);
   if (const int blocks = sample_blocks(dy.extent(1))) return weight_grad_blocks(dy, x, cached, blocks);
   for (size_t b = 0; b < dy.extent(1); ++b) {
-    const auto col = cached ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
-                                  Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
-                            : build_col(x, b, false);
+    const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
+                     : cached   ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(Kokkos::subview(
+                                    col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
+                                : build_col(x, b, false);
     gemm("T", "N", T(1), sample_matrix(dy, b, ovol, cout), col, T(1), weight_.grad);
   }
 }
 
 template <class T>
 void Conv<T>::bias_grad(const Tensor<T>& dy) {
-  const size_t ovol = geo_.out_volume(), B = dy.extent(1);
+  const size_t ovol = geo_.out_volume(), B = dy.extent(1), ld = dy.stride(1);
   const auto db = bias_.grad;
+  const T* const d = dy.data();
   Kokkos::parallel_for(
       "Conv::bias_grad", Kokkos::RangePolicy<ExecSpace>(0, opt_.out_channels), KOKKOS_LAMBDA(const size_t c) {
         T s = 0;
-        for (size_t b = 0; b < B; ++b)
-          for (size_t o = 0; o < ovol; ++o) s += dy(c * ovol + o, b);
+        for (size_t b = 0; b < B; ++b) s += lane_sum(d + b * ld + c * ovol, ovol);
         db(c, 0) += s;
       });
 }
 
 template <class T>
 void Conv<T>::adjoint(const Tensor<T>& dy, Tensor<T>& dx) {
-  const size_t B = dy.extent(1), ovol = geo_.out_volume(), cout = opt_.out_channels;
+  const size_t B = dy.extent(1), ovol = geo_.out_volume(), cout = opt_.out_channels, ck = col_width();
   ensure_shape(dx, "conv_dx", in_features(), B);
-  const int kvol = geo_.window_volume(), invol = geo_.in_volume();
-  const auto dcol = dcol_;
-  const auto start = adj_start_, ao = adj_o_, aw = adj_w_;
   if (const int blocks = sample_blocks(B)) return adjoint_blocks(dy, dx, blocks);
+  if (pointwise_) {  // dx_b (S, Cin) = dy_b (S, Cout) W (Cout, Cin)
+    for (size_t b = 0; b < B; ++b)
+      gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), sample_matrix(dx, b, ovol, ck));
+    return;
+  }
+  const WindowGeometry g = geo_;
+  const int in_rows = g.in[0] * g.in[1];
+  const size_t ld = dcol_.stride(1);
+  const T* const dc = dcol_.data();
   for (size_t b = 0; b < B; ++b) {
     gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
-    const FlatView<T> dxb(dx.data() + b * dx.stride(1), dx.extent(0));
+    T* const dxb = dx.data() + b * dx.stride(1);
     Kokkos::parallel_for(
-        "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, in_features()), KOKKOS_LAMBDA(const size_t n) {
-          const int ci = int(n) / invol, i = int(n) % invol;
-          T s = 0;
-          for (int e = start(i); e < start(i + 1); ++e) s += dcol(ao(e), ci * kvol + aw(e));
-          dxb(n) = s;
+        "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, size_t(opt_.in_channels) * in_rows),
+        KOKKOS_LAMBDA(const size_t n) {
+          const int ci = int(n / in_rows), q = int(n % in_rows);
+          g.col2im_row(dc, ld, ci, q, dxb + n * g.in[2]);
         });
   }
 }

@@ -10,7 +10,9 @@
 //   y_b viewed as the column-major (S_out, Cout) matrix = col W^T               (one GEMM)
 //   backward: dW += dy_b^T col,  dcol = dy_b W,  dx_b = col^T-scatter of dcol    (gathered per
 //   input entry through the inverse window map: no atomics, deterministic).
-// The window maps are tabulated once (no index arithmetic in the inner loops).
+// im2col and col2im run row by row (WindowGeometry::im2col_row / col2im_row: contiguous inner loops,
+// the adjoint as a gather per input row, deterministic). A pointwise conv (kernel 1, stride 1, no
+// padding) has col = x_b: its GEMMs read x_b and write dx_b directly.
 // forward keeps every sample's col for backward when the batch's cols have <= 2^25 entries,
 // else backward rebuilds them (memory S_out*Cin*kvol per sample only). The layer is affine in x, so the dual form is the same maps applied to tangents:
 //   ydot = conv(xdot) without bias; dx = conv^T dy; dxdot = conv^T dydot;
@@ -74,11 +76,9 @@ class Conv : public Layer<T> {
   Tensor<T> x_, xdot_;
   Tensor<T> col_cache_;             // (S_out, Cin*kvol*B): forward's col of every sample, reused by
   const T* col_cache_of_ = nullptr;  // backward when small enough (kColCacheEntries)
-  // Index tables built once from the geometry: src_(o, w) = input spatial index read by output o
-  // at window offset w (-1: zero padding); for input i, adj_o_/adj_w_[adj_start_(i) ..
-  // adj_start_(i+1)) are the (o, w) pairs that read it.
-  Kokkos::View<int**, Kokkos::LayoutLeft, MemSpace> src_;
-  Kokkos::View<int*, MemSpace> adj_start_, adj_o_, adj_w_;
+  // Kernel 1, stride 1, no padding: col of a sample is the sample itself (no im2col/col2im).
+  bool pointwise_ = false;
+  size_t col_width() const { return size_t(opt_.in_channels) * geo_.window_volume(); }
 };
 
 // Builds ConvOptions for `dims` dimensions from per-dimension vectors (a single value applies to

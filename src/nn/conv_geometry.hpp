@@ -43,6 +43,81 @@ struct WindowGeometry {
     return idx;
   }
 
+  // Position along dimension d after padding: true with pos in [0, in[d]) when it reads the input
+  // (wrapped when periodic), false when it reads zero padding.
+  KOKKOS_INLINE_FUNCTION bool fold(int d, int& pos) const {
+    if (pos >= 0 && pos < in[d]) return true;
+    if (!periodic) return false;
+    pos = ((pos % in[d]) + in[d]) % in[d];
+    return true;
+  }
+
+  // Outputs ox of a row whose window offset kx reads inside the input row without wrapping:
+  // [lo, hi), 0 <= lo <= hi <= out[2]; ox reads input ox * s[2] + kx - p[2].
+  KOKKOS_INLINE_FUNCTION void row_interior(int kx, int& lo, int& hi) const {
+    const int off = kx - p[2];
+    lo = off >= 0 ? 0 : (-off + s[2] - 1) / s[2];
+    hi = in[2] - off <= 0 ? 0 : (in[2] - off + s[2] - 1) / s[2];
+    lo = lo < out[2] ? lo : out[2];
+    hi = hi < lo ? lo : (hi < out[2] ? hi : out[2]);
+  }
+
+  // im2col of one output row: dst[ox] = input value read by output (oz, oy, ox), r = oz*out[1] + oy,
+  // at window offset w, from the input channel plane xc (in_volume() entries); 0 for zero padding.
+  // Contiguous writes, reads with stride s[2] (the row's interior as one plain loop).
+  template <class T>
+  KOKKOS_INLINE_FUNCTION void im2col_row(const T* xc, int w, int r, T* dst) const {
+    const int kx = w % k[2], ky = (w / k[2]) % k[1], kz = w / (k[1] * k[2]);
+    int iz = (r / out[1]) * s[0] - p[0] + kz, iy = (r % out[1]) * s[1] - p[1] + ky;
+    if (!fold(0, iz) || !fold(1, iy)) {
+      for (int ox = 0; ox < out[2]; ++ox) dst[ox] = T(0);
+      return;
+    }
+    const T* row = xc + (size_t(iz) * in[1] + iy) * in[2];
+    const int off = kx - p[2], st = s[2];
+    int lo, hi;
+    row_interior(kx, lo, hi);
+    for (int ox = 0; ox < lo; ++ox) {
+      int ix = ox * st + off;
+      dst[ox] = fold(2, ix) ? row[ix] : T(0);
+    }
+    for (int ox = lo; ox < hi; ++ox) dst[ox] = row[ox * st + off];
+    for (int ox = hi; ox < out[2]; ++ox) {
+      int ix = ox * st + off;
+      dst[ox] = fold(2, ix) ? row[ix] : T(0);
+    }
+  }
+
+  // Adjoint of im2col for one input row (channel ci, iz, iy), q = iz*in[1] + iy: dst[ix] = sum of
+  // the col entries (column ci*kvol + w, output o) that read input (iz, iy, ix). col is column-major
+  // with leading dimension ld (outputs fastest). Fixed summation order (window pairs of z, then y,
+  // then kx, then ox): deterministic, no atomics, rows independent.
+  template <class T>
+  KOKKOS_INLINE_FUNCTION void col2im_row(const T* col, size_t ld, int ci, int q, T* dst) const {
+    for (int ix = 0; ix < in[2]; ++ix) dst[ix] = T(0);
+    int oz[kMaxPairs], jz[kMaxPairs], oy[kMaxPairs], jy[kMaxPairs];
+    const int nz = gather_pairs(0, q / in[1], oz, jz), ny = gather_pairs(1, q % in[1], oy, jy);
+    const int kvol = window_volume(), st = s[2];
+    for (int a = 0; a < nz; ++a)
+      for (int c = 0; c < ny; ++c)
+        for (int kx = 0; kx < k[2]; ++kx) {
+          const int w = (jz[a] * k[1] + jy[c]) * k[2] + kx;
+          const T* src = col + size_t(ci * kvol + w) * ld + size_t(oz[a] * out[1] + oy[c]) * out[2];
+          const int off = kx - p[2];
+          int lo, hi;
+          row_interior(kx, lo, hi);
+          for (int ox = 0; ox < lo; ++ox) {
+            int ix = ox * st + off;
+            if (fold(2, ix)) dst[ix] += src[ox];
+          }
+          for (int ox = lo; ox < hi; ++ox) dst[ox * st + off] += src[ox];
+          for (int ox = hi; ox < out[2]; ++ox) {
+            int ix = ox * st + off;
+            if (fold(2, ix)) dst[ix] += src[ox];
+          }
+        }
+  }
+
   // (o, j) pairs along dimension d with o*s - p + j == i (mod n when periodic). Returns the count.
   KOKKOS_INLINE_FUNCTION int gather_pairs(int d, int i, int* o_out, int* j_out) const {
     int count = 0;

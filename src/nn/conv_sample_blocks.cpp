@@ -30,28 +30,26 @@ inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
 }
 
 // im2col of one sample xb into col (ovol x ck, leading dimension ld), on the calling thread.
-template <class T, class Src>
-void im2col_sample(const Src& src, const T* xb, T* col, size_t ld, size_t ovol, size_t ck, int kvol, int invol) {
-  for (size_t j = 0; j < ck; ++j) {
-    const size_t base = (j / kvol) * invol;
-    const int w = int(j % kvol);
-    for (size_t o = 0; o < ovol; ++o) {
-      const int idx = src(o, w);
-      col[j * ld + o] = idx < 0 ? T(0) : xb[base + idx];
-    }
-  }
+template <class T>
+void im2col_sample(const WindowGeometry& g, const T* xb, T* col, size_t ld, size_t ck) {
+  const int kvol = g.window_volume(), rows = g.out[0] * g.out[1];
+  const size_t invol = g.in_volume();
+  for (size_t j = 0; j < ck; ++j)
+    for (int r = 0; r < rows; ++r)
+      g.im2col_row(xb + (j / kvol) * invol, int(j % kvol), r, col + j * ld + size_t(r) * g.out[2]);
 }
 
 }  // namespace
 
 template <class T>
 void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int blocks) {
-  const size_t B = x.extent(1), ovol = geo_.out_volume(), ck = col_.extent(1);
-  const int cout = opt_.out_channels, kvol = geo_.window_volume(), invol = geo_.in_volume();
-  if (!cache_col) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
+  const size_t B = x.extent(1), ovol = geo_.out_volume(), ck = col_width();
+  const int cout = opt_.out_channels;
+  const bool pointwise = pointwise_;
+  if (!cache_col && !pointwise) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
   T* const cols = cache_col ? col_cache_.data() : block_col_.data();
   const size_t ldcol = cache_col ? col_cache_.stride(1) : block_col_.stride(1);
-  const auto src = src_;
+  const WindowGeometry g = geo_;
   const T* const xd = x.data();
   T* const yd = y.data();
   const T* const w = weight_.value.data();
@@ -61,10 +59,16 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
       "Conv::apply_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
         const auto [b0, b1] = block_range(B, p, blocks);
         for (size_t b = b0; b < b1; ++b) {
-          T* const col = cols + (cache_col ? b : size_t(p)) * ck * ldcol;
-          im2col_sample(src, xd + b * xs, col, ldcol, ovol, ck, kvol, invol);
+          const T* col = xd + b * xs;  // pointwise: col = x_b
+          size_t ld = ovol;
+          if (!pointwise) {
+            T* const c = cols + (cache_col ? b : size_t(p)) * ck * ldcol;
+            im2col_sample(g, xd + b * xs, c, ldcol, ck);
+            col = c;
+            ld = ldcol;
+          }
           // y_b (ovol x cout) += col (ovol x ck) W^T (ck x cout)
-          gemm_detail::blas('N', 'T', int(ovol), cout, int(ck), T(1), col, int(ldcol), w, ldw, T(1), yd + b * ys,
+          gemm_detail::blas('N', 'T', int(ovol), cout, int(ck), T(1), col, int(ld), w, ldw, T(1), yd + b * ys,
                             int(ovol));
         }
       });
@@ -73,15 +77,16 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
 
 template <class T>
 void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool cached, int blocks) {
-  const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_.extent(1);
-  const int cout = opt_.out_channels, kvol = geo_.window_volume(), invol = geo_.in_volume();
-  if (!cached) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
+  const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_width();
+  const int cout = opt_.out_channels;
+  const bool pointwise = pointwise_;
+  if (!cached && !pointwise) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
   ensure_shape(block_wgrad_, "conv_block_wgrad", size_t(cout) * ck, blocks);
   T* const cols = cached ? col_cache_.data() : block_col_.data();
   const size_t ldcol = cached ? col_cache_.stride(1) : block_col_.stride(1);
   T* const parts = block_wgrad_.data();
   const size_t part_stride = block_wgrad_.stride(1);
-  const auto src = src_;
+  const WindowGeometry g = geo_;
   const T* const xd = x.data();
   const T* const dyd = dy.data();
   const size_t xs = x.stride(1), dys = dy.stride(1);
@@ -90,10 +95,16 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool c
         const auto [b0, b1] = block_range(B, p, blocks);
         T* const part = parts + size_t(p) * part_stride;
         for (size_t b = b0; b < b1; ++b) {
-          T* const col = cols + (cached ? b : size_t(p)) * ck * ldcol;
-          if (!cached) im2col_sample(src, xd + b * xs, col, ldcol, ovol, ck, kvol, invol);
+          const T* col = xd + b * xs;  // pointwise: col = x_b
+          size_t ld = ovol;
+          if (!pointwise) {
+            T* const c = cols + (cached ? b : size_t(p)) * ck * ldcol;
+            if (!cached) im2col_sample(g, xd + b * xs, c, ldcol, ck);
+            col = c;
+            ld = ldcol;
+          }
           // part (cout x ck) (+)= dy_b^T (cout x ovol) col (ovol x ck)
-          gemm_detail::blas('T', 'N', cout, int(ck), int(ovol), T(1), dyd + b * dys, int(ovol), col, int(ldcol),
+          gemm_detail::blas('T', 'N', cout, int(ck), int(ovol), T(1), dyd + b * dys, int(ovol), col, int(ld),
                             b == b0 ? T(0) : T(1), part, cout);
         }
       });
@@ -111,12 +122,14 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool c
 
 template <class T>
 void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
-  const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_.extent(1), nin = in_features();
-  const int cout = opt_.out_channels, kvol = geo_.window_volume(), invol = geo_.in_volume();
-  ensure_shape(block_dcol_, "conv_block_dcol", ovol, ck * blocks);
+  const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_width();
+  const int cout = opt_.out_channels;
+  const bool pointwise = pointwise_;
+  if (!pointwise) ensure_shape(block_dcol_, "conv_block_dcol", ovol, ck * blocks);
   T* const dcols = block_dcol_.data();
   const size_t ld = block_dcol_.stride(1);
-  const auto start = adj_start_, ao = adj_o_, aw = adj_w_;
+  const WindowGeometry g = geo_;
+  const int in_rows = g.in[0] * g.in[1], cin_rows = opt_.in_channels * in_rows;
   const T* const w = weight_.value.data();
   const int ldw = static_cast<int>(weight_.value.stride(1));
   const T* const dyd = dy.data();
@@ -127,16 +140,17 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
         const auto [b0, b1] = block_range(B, p, blocks);
         T* const dcol = dcols + size_t(p) * ck * ld;
         for (size_t b = b0; b < b1; ++b) {
+          T* const dxb = dxd + b * dxs;
+          if (pointwise) {  // dx_b (ovol x ck) = dy_b (ovol x cout) W (cout x ck)
+            gemm_detail::blas('N', 'N', int(ovol), int(ck), cout, T(1), dyd + b * dys, int(ovol), w, ldw, T(0), dxb,
+                              int(ovol));
+            continue;
+          }
           // dcol (ovol x ck) = dy_b (ovol x cout) W (cout x ck)
           gemm_detail::blas('N', 'N', int(ovol), int(ck), cout, T(1), dyd + b * dys, int(ovol), w, ldw, T(0), dcol,
                             int(ld));
-          T* const dxb = dxd + b * dxs;
-          for (size_t n = 0; n < nin; ++n) {  // col2im: gather every (o, w) that read input n
-            const int ci = int(n) / invol, i = int(n) % invol;
-            T s = 0;
-            for (int e = start(i); e < start(i + 1); ++e) s += dcol[size_t(ci * kvol + aw(e)) * ld + ao(e)];
-            dxb[n] = s;
-          }
+          for (int n = 0; n < cin_rows; ++n)  // col2im, one input row at a time
+            g.col2im_row(dcol, ld, n / in_rows, n % in_rows, dxb + size_t(n) * g.in[2]);
         }
       });
   Kokkos::fence();

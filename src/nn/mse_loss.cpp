@@ -1,6 +1,7 @@
 #include "nn/mse_loss.hpp"
 
 #include "core/error.hpp"
+#include "nn/lane_sum.hpp"
 #include "nn/tensor_ops.hpp"
 
 namespace macrodyn::nn {
@@ -14,19 +15,37 @@ double checked_count(const Tensor<T>& p, const Tensor<T>& t, double count) {
 }
 }  // namespace
 
+// Entries per reduction step: each step sums its squares in kLanes double lanes (vectorised, fixed order).
+constexpr size_t kMseChunk = 1024;
+
 template <class T>
 double mse_loss(const Tensor<T>& p, const Tensor<T>& t, Tensor<T>& grad, double count) {
   const double n = checked_count(p, t, count);
   ensure_shape(grad, "mse_grad", p.extent(0), p.extent(1));
-  const auto g = flat(grad), pp = flat(p), tt = flat(t);
+  T* const g = flat(grad).data();
+  const T* const pp = flat(p).data();
+  const T* const tt = flat(t).data();
   const T scale = static_cast<T>(2.0 / n);
+  const size_t size = p.size();
   double sum = 0;
   Kokkos::parallel_reduce(
-      "nn::mse_loss", Kokkos::RangePolicy<ExecSpace>(0, p.size()),
-      KOKKOS_LAMBDA(const size_t k, double& acc) {
-        const T d = pp(k) - tt(k);
-        g(k) = scale * d;
-        acc += static_cast<double>(d) * static_cast<double>(d);
+      "nn::mse_loss", Kokkos::RangePolicy<ExecSpace>(0, (size + kMseChunk - 1) / kMseChunk),
+      KOKKOS_LAMBDA(const size_t c, double& acc) {
+        const size_t lo = c * kMseChunk, m = size - lo < kMseChunk ? size - lo : kMseChunk;
+        double lane[kLanes] = {};
+        size_t k = 0;
+        for (; k + kLanes <= m; k += kLanes)
+          for (int l = 0; l < kLanes; ++l) {
+            const T d = pp[lo + k + l] - tt[lo + k + l];
+            g[lo + k + l] = scale * d;
+            lane[l] += static_cast<double>(d) * static_cast<double>(d);
+          }
+        for (int l = 0; k + l < m; ++l) {
+          const T d = pp[lo + k + l] - tt[lo + k + l];
+          g[lo + k + l] = scale * d;
+          lane[l] += static_cast<double>(d) * static_cast<double>(d);
+        }
+        acc += combine_lanes(lane);
       },
       sum);
   return sum / n;
@@ -35,13 +54,26 @@ double mse_loss(const Tensor<T>& p, const Tensor<T>& t, Tensor<T>& grad, double 
 template <class T>
 double mse_value(const Tensor<T>& p, const Tensor<T>& t, double count) {
   const double n = checked_count(p, t, count);
-  const auto pp = flat(p), tt = flat(t);
+  const T* const pp = flat(p).data();
+  const T* const tt = flat(t).data();
+  const size_t size = p.size();
   double sum = 0;
   Kokkos::parallel_reduce(
-      "nn::mse_value", Kokkos::RangePolicy<ExecSpace>(0, p.size()),
-      KOKKOS_LAMBDA(const size_t k, double& acc) {
-        const double d = static_cast<double>(pp(k)) - static_cast<double>(tt(k));
-        acc += d * d;
+      "nn::mse_value", Kokkos::RangePolicy<ExecSpace>(0, (size + kMseChunk - 1) / kMseChunk),
+      KOKKOS_LAMBDA(const size_t c, double& acc) {
+        const size_t lo = c * kMseChunk, m = size - lo < kMseChunk ? size - lo : kMseChunk;
+        double lane[kLanes] = {};
+        size_t k = 0;
+        for (; k + kLanes <= m; k += kLanes)
+          for (int l = 0; l < kLanes; ++l) {
+            const double d = static_cast<double>(pp[lo + k + l]) - static_cast<double>(tt[lo + k + l]);
+            lane[l] += d * d;
+          }
+        for (int l = 0; k + l < m; ++l) {
+          const double d = static_cast<double>(pp[lo + k + l]) - static_cast<double>(tt[lo + k + l]);
+          lane[l] += d * d;
+        }
+        acc += combine_lanes(lane);
       },
       sum);
   return sum / n;
