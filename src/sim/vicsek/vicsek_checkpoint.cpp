@@ -18,11 +18,12 @@ void save_sweep_checkpoint(const std::string& path, MPI_Comm comm, const VicsekM
   std::vector<int64_t> ids;
   std::vector<double> state;
   model.owned_state(ids, state);
-  const std::vector<double> block = to_id_blocks(comm, N, ids, state, 3);
+  const std::vector<double> block = to_id_blocks(comm, N, ids, state, VicsekModel::kStateWidth);
   auto [first, last] = particle_id_block(N, comm_rank(comm), comm_size(comm));
   io::CheckpointWriter w(path, comm, kKind);
-  w.array<double>("particles", {static_cast<hsize_t>(N), 3}, {static_cast<hsize_t>(first), 0},
-                  {static_cast<hsize_t>(last - first), 3}, block.data());
+  constexpr hsize_t width = VicsekModel::kStateWidth;
+  w.array<double>("particles", {static_cast<hsize_t>(N), width}, {static_cast<hsize_t>(first), 0},
+                  {static_cast<hsize_t>(last - first), width}, block.data());
   w.replicated_array<double>("phi", {c.phi.size()}, c.phi.data());
   w.replicated_array<double>("phi_mean", {c.phi_mean.size()}, c.phi_mean.data());
   w.replicated_array<double>("phi_std", {c.phi_std.size()}, c.phi_std.data());
@@ -49,13 +50,15 @@ SweepCheckpoint load_sweep_checkpoint(const std::string& path, MPI_Comm comm, si
   if (r.array_dims("phi") != io::Dims{step + 1}) fail(path, ": phi must hold step + 1 = ", step + 1, " values");
   for (const char* s : {"phi_mean", "phi_std"})
     if (r.array_dims(s) != io::Dims{summary_size}) fail(path, ": ", s, " must hold ", summary_size, " values");
-  if (r.array_dims("particles") != io::Dims{N, 3}) fail(path, ": particles must be n_particles x 3 = ", N, " x 3");
+  constexpr hsize_t width = VicsekModel::kStateWidth;
+  if (r.array_dims("particles") != io::Dims{N, width})
+    fail(path, ": particles must be n_particles x ", width, " = ", N, " x ", width, " (x, y, u_x, u_y)");
   c.phi = r.replicated_array<double>("phi");
   c.phi_mean = r.replicated_array<double>("phi_mean");
   c.phi_std = r.replicated_array<double>("phi_std");
   auto [first, last] = particle_id_block(n_particles, comm_rank(comm), comm_size(comm));
-  c.state.resize(3 * static_cast<size_t>(last - first));
-  r.array<double>("particles", {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(last - first), 3},
+  c.state.resize(width * static_cast<size_t>(last - first));
+  r.array<double>("particles", {static_cast<hsize_t>(first), 0}, {static_cast<hsize_t>(last - first), width},
                   c.state.data());
   int bad = 0;
   for (double v : c.state) bad += std::isfinite(v) ? 0 : 1;

@@ -2,10 +2,10 @@
 // Checkpoint of a stopped `simulate vicsek` sweep (io::CheckpointWriter, kind "vicsek_simulate"):
 // which run of the sweep (flat index over sizes x etas x repeats) and step it stood at, that run's
 // order-parameter history, the summary of the runs already finished, the deck's fingerprint, and
-// every particle's exact state (x, y, theta) in global-id order. The state is global: any rank count
+// every particle's exact state (x, y, u_x, u_y: heading as a quantised unit vector) in global-id order. The state is global: any rank count
 // reads it (each rank an id block; VicsekModel::restore hands particles to their owners), and since
 // the model is bitwise rank-count invariant the resumed sweep writes what an uninterrupted one would.
-// load validates before use: kind, version, shapes (particles N x 3, phi step + 1, summaries), counts.
+// load validates before use: kind, version, shapes (particles N x 4, phi step + 1, summaries), counts.
 #include <string>
 #include <vector>
 
@@ -21,7 +21,7 @@ struct SweepCheckpoint {
   std::string fingerprint;               // deck keys that shape the sweep
   long n_particles = 0;                  // N of the interrupted run (load only)
   std::vector<int64_t> ids;              // this rank's id block (load only)
-  std::vector<double> state;             // (x, y, theta) of those ids (load only)
+  std::vector<double> state;             // (x, y, u_x, u_y) of those ids (load only)
 };
 
 // Collective over comm, the stage's communicator (the model's ranks). Not the decomposition's

@@ -60,17 +60,17 @@ TEST_CASE("bad Vicsek checkpoints are refused naming the file", "[vicsek][restar
     w.commit();
   };
   auto error = [&]() { return test::error_of([&] { load_sweep_checkpoint(path, MPI_COMM_WORLD, 2); }); };
-  write("vicsek_simulate", 5, 5, 3, 4, 5, 1.0);
+  write("vicsek_simulate", 5, 5, 4, 4, 5, 1.0);
   CHECK(error().empty());
-  write("vicsek_simulate", 5, 5, 2, 4, 5, 1.0);
-  CHECK(error().find(path + ": particles must be n_particles x 3 = 5 x 3") != std::string::npos);
-  write("vicsek_simulate", 5, 5, 3, 4, 3, 1.0);
+  write("vicsek_simulate", 5, 5, 3, 4, 5, 1.0);  // (x, y, theta): the layout before headings were unit vectors
+  CHECK(error().find(path + ": particles must be n_particles x 4 = 5 x 4") != std::string::npos);
+  write("vicsek_simulate", 5, 5, 4, 4, 3, 1.0);
   CHECK(error().find(path + ": phi must hold step + 1 = 5 values") != std::string::npos);
-  write("vicsek_simulate", 0, 5, 3, 4, 5, 1.0);
+  write("vicsek_simulate", 0, 5, 4, 4, 5, 1.0);
   CHECK(error().find(path + ": n_particles = 0 is not a particle count") != std::string::npos);
-  write("vicsek_simulate", 5, 5, 3, 4, 5, std::nan(""));
-  CHECK(error().find(path + ": particles hold 15 non-finite values") != std::string::npos);
-  write("lj", 5, 5, 3, 4, 5, 1.0);
+  write("vicsek_simulate", 5, 5, 4, 4, 5, std::nan(""));
+  CHECK(error().find(path + ": particles hold 20 non-finite values") != std::string::npos);
+  write("lj", 5, 5, 4, 4, 5, 1.0);
   CHECK(error().find(path + ": checkpoint of kind 'lj', expected 'vicsek_simulate'") != std::string::npos);
   MPI_Barrier(MPI_COMM_WORLD);
   if (comm_rank(MPI_COMM_WORLD) == 0) std::remove(path.c_str());
