@@ -1,6 +1,7 @@
 // Vicsek model: ordered/disordered limits, cell-list neighbours vs brute force, lattice sums, stage output.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -105,6 +106,57 @@ TEST_CASE("cell-list neighbours equal a brute-force O(N^2) search", "[vicsek]") 
     }
     REQUIRE(total > static_cast<long>(ids.size()));  // there were real neighbours, not just self
   }
+}
+
+TEST_CASE("a noise-free step turns each heading to its brute-force neighbourhood's mean direction", "[vicsek]") {
+  for (double radius : {1.0, 1.6}) {
+    VicsekParams p;
+    p.L = 12;
+    p.rho = 2.0;  // several particles per cell: rows longer than one SIMD block
+    p.radius = radius;
+    p.speed = 0.3;
+    p.eta = 0.0;
+    VicsekModel model(MPI_COMM_SELF, p);
+    for (int s = 0; s < 3; ++s) model.step();
+    const auto before = model.gather();
+    model.step();
+    const auto after = model.gather();
+    const double L = 12.0;
+    double worst_angle = 0.0, worst_move = 0.0;
+    for (const auto& a : before) {
+      double sx = 0, sy = 0;
+      for (const auto& b : before) {
+        double dx = b.x - a.x, dy = b.y - a.y;
+        dx -= L * std::round(dx / L);
+        dy -= L * std::round(dy / L);
+        if (dx * dx + dy * dy < radius * radius) sx += std::cos(b.theta), sy += std::sin(b.theta);
+      }
+      const auto& n = after[a.id];
+      worst_angle = std::max(worst_angle, std::fabs(std::remainder(n.theta - std::atan2(sy, sx), 2 * M_PI)));
+      double mx = n.x - a.x - 0.3 * std::cos(a.theta), my = n.y - a.y - 0.3 * std::sin(a.theta);
+      mx -= L * std::round(mx / L);
+      my -= L * std::round(my / L);
+      worst_move = std::max({worst_move, std::fabs(mx), std::fabs(my)});
+    }
+    INFO("radius " << radius);
+    CHECK(worst_angle < 1e-9);
+    CHECK(worst_move < 1e-9);
+  }
+}
+
+TEST_CASE("restore refuses headings that are not quantised unit vectors", "[vicsek][restart][validation]") {
+  VicsekParams p;
+  p.L = 8;
+  p.rho = 0.25;
+  VicsekModel model(MPI_COMM_SELF, p);
+  std::vector<int64_t> ids;
+  std::vector<double> state;
+  model.owned_state(ids, state);
+  REQUIRE(state.size() == 4 * ids.size());
+  model.restore(ids, state, 3);  // its own state is accepted
+  CHECK(model.step_index() == 3);
+  state[2] = 0.3;  // (0.3, u_y): not a unit vector
+  CHECK_THROWS_WITH(model.restore(ids, state, 3), Catch::Contains("1 heading(s) that are not unit vectors"));
 }
 
 TEST_CASE("lattice channels: counts sum to N, count * mean velocity sums to the momentum", "[vicsek]") {
