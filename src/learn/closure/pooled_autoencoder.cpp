@@ -44,7 +44,9 @@ PooledAutoencoderT<T>::PooledAutoencoderT(const PooledAutoencoderSpec& spec, MPI
       bundle_({{"atom_net", atom_net_}, {"decoder", decoder_}}),
       encoder_(atom_net_, comm, AtomSlice::of_rank(spec.atoms, comm_rank(comm), comm_size(comm)), spec.chunk_atoms),
       moment_mean_(kMoments, 0.0),
-      moment_sd_(kMoments, 1.0) {}
+      moment_sd_(kMoments, 1.0),
+      input_mean_(spec.latent_dim, 0.0),
+      input_sd_(spec.latent_dim, 1.0) {}
 
 template <class T>
 size_t PooledAutoencoderT<T>::parameter_bytes() {
@@ -83,6 +85,15 @@ void PooledAutoencoderT<T>::set_moment_scaling(const std::vector<double>& mean, 
 }
 
 template <class T>
+void PooledAutoencoderT<T>::set_decoder_input_scaling(const std::vector<double>& mean, const std::vector<double>& sd) {
+  if (mean.size() != latent_dim() || sd.size() != latent_dim())
+    fail("pooled autoencoder: decoder input scaling needs ", latent_dim(), " values");
+  for (double x : sd)
+    if (!(x > 0)) fail("pooled autoencoder: decoder input scale must be positive, got ", x);
+  input_mean_ = mean, input_sd_ = sd;
+}
+
+template <class T>
 AutoencoderLossParts PooledAutoencoderT<T>::batch_loss(const std::vector<LocalConfiguration>& configs,
                                                        double global_batch, double lambda_cond) {
   AutoencoderLossParts parts;
@@ -95,7 +106,7 @@ AutoencoderLossParts PooledAutoencoderT<T>::batch_loss(const std::vector<LocalCo
   auto zh = Kokkos::create_mirror_view(z_);
   auto yh = Kokkos::create_mirror_view(y_);
   for (size_t b = 0; b < B; ++b) {
-    for (size_t i = 0; i < d; ++i) zh(i, b) = static_cast<T>(st.z[b * d + i]);
+    for (size_t i = 0; i < d; ++i) zh(i, b) = static_cast<T>((st.z[b * d + i] - input_mean_[i]) / input_sd_[i]);
     for (size_t i = 0; i < M; ++i) yh(i, b) = static_cast<T>((raw[b * M + i] - moment_mean_[i]) / moment_sd_[i]);
   }
   Kokkos::deep_copy(z_, zh);
@@ -108,7 +119,7 @@ AutoencoderLossParts PooledAutoencoderT<T>::batch_loss(const std::vector<LocalCo
   auto gzh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad_z_);
   std::vector<double> dz_hat(B * K), dgram(B * d * d, 0.0);
   for (size_t b = 0; b < B; ++b)
-    for (size_t j = 0; j < K; ++j) dz_hat[b * K + j] = static_cast<double>(gzh(1 + j, b));
+    for (size_t j = 0; j < K; ++j) dz_hat[b * K + j] = static_cast<double>(gzh(1 + j, b)) / input_sd_[1 + j];
   if (lambda_cond > 0) {
     // L = (lambda / B_global) sum_b (kappa_b - 1)^2; dkappa/dG = (u u^T - kappa w w^T) / lambda_min.
     for (size_t b = 0; b < B; ++b) {
@@ -147,6 +158,8 @@ void PooledAutoencoderT<T>::save(io::H5File& file, const std::string& group) {
   file.set_attr(group, "position_scale", spec_.representation.position_scale);
   file.set_attr(group, "moment_mean", moment_mean_);
   file.set_attr(group, "moment_std", moment_sd_);
+  file.set_attr(group, "decoder_input_mean", input_mean_);
+  file.set_attr(group, "decoder_input_std", input_sd_);
   nn::save_model(file, group + "/atom_net", *atom_net_);
   nn::save_model(file, group + "/decoder", *decoder_);
   auto put = [&](const std::string& name, const std::vector<double>& v) {
@@ -176,6 +189,7 @@ std::unique_ptr<PooledAutoencoderT<T>> PooledAutoencoderT<T>::load(const io::H5F
   s.representation.position_scale = file.attr_double(group, "position_scale");
   auto ae = std::make_unique<PooledAutoencoderT<T>>(s, comm);
   ae->set_moment_scaling(file.attr_doubles(group, "moment_mean"), file.attr_doubles(group, "moment_std"));
+  ae->set_decoder_input_scaling(file.attr_doubles(group, "decoder_input_mean"), file.attr_doubles(group, "decoder_input_std"));
   nn::load_model(file, group + "/atom_net", *ae->atom_net_);
   nn::load_model(file, group + "/decoder", *ae->decoder_);
   auto get = [&](const std::string& name, std::vector<double>& v) {

@@ -10,7 +10,8 @@
 // (r = r'_a the scaled displacement), standardised with their mean and standard deviation over the
 // training data. These carry the temperature per direction, the mean squared displacement, their
 // correlation and the kurtosis of both distributions; the latent must keep them to reconstruct them.
-//   L_AE = mse(psi(z), y_std(x)) + lambda_cond mean_b (kappa(J_b J_b^T) - 1)^2
+//   L_AE = mse(psi((z - m) / s), y_std(x))   (m, s: fixed decoder input scaling, set_decoder_input_scaling)
+// + lambda_cond mean_b (kappa(J_b J_b^T) - 1)^2
 // with the exact gradient of both terms: d L/d z_hat and dL/dG (G = J J^T, the Gram matrix reduced over ranks)
 // are formed on every rank, and the per-atom network's gradient is the pooled encoder's backward() on this
 // rank's atoms (summed over ranks by the trainer); the decoder runs replicated and only rank 0 keeps its
@@ -58,6 +59,10 @@ class PooledAutoencoderT {
   std::vector<double> moments(const std::vector<LocalConfiguration>& configs);
   // Standardisation of the moments (set from the training data before training; saved with the model).
   void set_moment_scaling(const std::vector<double>& mean, const std::vector<double>& sd);
+  // The decoder reads (z - mean) / sd (d values each; default 0 and 1). The pooled features of different
+  // configurations differ by little compared with their size (they are means over many atoms), so training sets
+  // this once from the initial encoder over the training data; it is a fixed affine map before the decoder.
+  void set_decoder_input_scaling(const std::vector<double>& mean, const std::vector<double>& sd);
 
   // Adds the gradient of L_AE (means over global_batch configurations) for the configurations given (the
   // same on every rank, each rank its atoms) and returns both terms (the full values, on every rank).
@@ -76,7 +81,7 @@ class PooledAutoencoderT {
   ParameterBundle<T> bundle_;
   PooledEncoderT<T> encoder_;
   LatentNormalization norm_;
-  std::vector<double> moment_mean_, moment_sd_;
+  std::vector<double> moment_mean_, moment_sd_, input_mean_, input_sd_;
   nn::Tensor<T> z_, y_, yr_, grad_yr_, grad_z_;
 };
 

@@ -67,6 +67,21 @@ AutoencoderTrainingResult train_pooled_autoencoder(MPI_Comm comm, PooledAutoenco
     }
     ae.set_moment_scaling(mean, sq);
   }
+  {  // decoder input scaling from the initial encoder
+    const size_t d = ae.latent_dim();
+    std::vector<double> mean(d, 0.0), sq(d, 0.0);
+    for (size_t s0 = 0; s0 < configs; s0 += kConfigBlock) {
+      const auto st = ae.encoder().statistics(source(range_ids(s0, std::min(configs, s0 + kConfigBlock))), false);
+      for (size_t e = 0; e < st.z.size(); ++e) mean[e % d] += st.z[e], sq[e % d] += st.z[e] * st.z[e];
+    }
+    const double n = static_cast<double>(configs);
+    for (size_t i = 0; i < d; ++i) {
+      mean[i] /= n;
+      const double var = sq[i] / n - mean[i] * mean[i];
+      sq[i] = var > 1e-12 * mean[i] * mean[i] && var > 1e-30 ? std::sqrt(var) : 1.0;
+    }
+    ae.set_decoder_input_scaling(mean, sq);
+  }
   AutoencoderTrainingResult result;
   nn::Adam<float> adam(ae.parameters().parameters(), o.learning_rate, o.beta1, o.beta2, 1e-8, o.weight_decay);
   nn::TrainerOptions topt;

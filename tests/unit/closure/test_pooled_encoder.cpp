@@ -164,6 +164,7 @@ TEST_CASE("pooled autoencoder L_AE gradient matches finite differences", "[closu
   const Atoms x0 = random_atoms(spec.atoms, 8), x1 = random_atoms(spec.atoms, 9), x2 = random_atoms(spec.atoms, 10);
   const std::vector<LocalConfiguration> configs{x0.view(), x1.view(), x2.view()};
   ae.set_moment_scaling(std::vector<double>(10, 0.3), std::vector<double>(10, 0.5));
+  ae.set_decoder_input_scaling({0.1, 0.2, -0.1, 0.3}, {0.5, 0.25, 2.0, 0.7});
   const double lambda = 1e-3;
   auto objective = [&] {
     const auto parts = ae.batch_loss(configs, 3.0, lambda);
