@@ -77,15 +77,13 @@ Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> Conv<T>::build_col(const Tensor<
                       Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
                 : Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(col_);
   const WindowGeometry g = geo_;
-  const int kvol = g.window_volume(), rows = g.out[0] * g.out[1];
+  const int kvol = g.window_volume();
   const size_t invol = g.in_volume(), ld = col.stride(1);
   const T* const xb = x.data() + b * x.stride(1);
   T* const cd = col.data();
   Kokkos::parallel_for(
-      "Conv::im2col", Kokkos::RangePolicy<ExecSpace>(0, ck * rows), KOKKOS_LAMBDA(const size_t n) {
-        const size_t j = n / rows;
-        const int r = int(n % rows);
-        g.im2col_row(xb + (j / kvol) * invol, int(j % kvol), r, cd + j * ld + size_t(r) * g.out[2]);
+      "Conv::im2col", Kokkos::RangePolicy<ExecSpace>(0, ck), KOKKOS_LAMBDA(const size_t j) {
+        g.im2col_column(xb + (j / kvol) * invol, int(j % kvol), cd + j * ld);
       });
   return col;
 }
@@ -169,18 +167,14 @@ void Conv<T>::adjoint(const Tensor<T>& dy, Tensor<T>& dx) {
     return;
   }
   const WindowGeometry g = geo_;
-  const int in_rows = g.in[0] * g.in[1];
-  const size_t ld = dcol_.stride(1);
+  const size_t ld = dcol_.stride(1), invol = g.in_volume();
   const T* const dc = dcol_.data();
   for (size_t b = 0; b < B; ++b) {
     gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
     T* const dxb = dx.data() + b * dx.stride(1);
     Kokkos::parallel_for(
-        "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, size_t(opt_.in_channels) * in_rows),
-        KOKKOS_LAMBDA(const size_t n) {
-          const int ci = int(n / in_rows), q = int(n % in_rows);
-          g.col2im_row(dc, ld, ci, q, dxb + n * g.in[2]);
-        });
+        "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, opt_.in_channels),
+        KOKKOS_LAMBDA(const int ci) { g.col2im_plane(dc, ld, ci, dxb + ci * invol); });
   }
 }
 

@@ -10,8 +10,8 @@
 //   y_b viewed as the column-major (S_out, Cout) matrix = col W^T               (one GEMM)
 //   backward: dW += dy_b^T col,  dcol = dy_b W,  dx_b = col^T-scatter of dcol    (gathered per
 //   input entry through the inverse window map: no atomics, deterministic).
-// im2col and col2im run row by row (WindowGeometry::im2col_row / col2im_row: contiguous inner loops,
-// the adjoint as a gather per input row, deterministic). A pointwise conv (kernel 1, stride 1, no
+// im2col and col2im run column by column and channel by channel (WindowGeometry::im2col_column /
+// col2im_plane: contiguous inner loops over output rows, deterministic sums without atomics). A pointwise conv (kernel 1, stride 1, no
 // padding) has col = x_b: its GEMMs read x_b and write dx_b directly.
 // forward keeps every sample's col for backward when the batch's cols have <= 2^25 entries,
 // else backward rebuilds them (memory S_out*Cin*kvol per sample only). The layer is affine in x, so the dual form is the same maps applied to tangents:

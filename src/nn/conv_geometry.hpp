@@ -44,11 +44,12 @@ struct WindowGeometry {
   }
 
   // Position along dimension d after padding: true with pos in [0, in[d]) when it reads the input
-  // (wrapped when periodic), false when it reads zero padding.
+  // (wrapped when periodic), false when it reads zero padding. Positions lie in [-p, in + p) and
+  // periodic padding has p <= in, so one wrap is enough.
   KOKKOS_INLINE_FUNCTION bool fold(int d, int& pos) const {
     if (pos >= 0 && pos < in[d]) return true;
     if (!periodic) return false;
-    pos = ((pos % in[d]) + in[d]) % in[d];
+    pos += pos < 0 ? in[d] : -in[d];
     return true;
   }
 
@@ -62,60 +63,88 @@ struct WindowGeometry {
     hi = hi < lo ? lo : (hi < out[2] ? hi : out[2]);
   }
 
-  // im2col of one output row: dst[ox] = input value read by output (oz, oy, ox), r = oz*out[1] + oy,
-  // at window offset w, from the input channel plane xc (in_volume() entries); 0 for zero padding.
-  // Contiguous writes, reads with stride s[2] (the row's interior as one plain loop).
-  template <class T>
-  KOKKOS_INLINE_FUNCTION void im2col_row(const T* xc, int w, int r, T* dst) const {
-    const int kx = w % k[2], ky = (w / k[2]) % k[1], kz = w / (k[1] * k[2]);
-    int iz = (r / out[1]) * s[0] - p[0] + kz, iy = (r % out[1]) * s[1] - p[1] + ky;
-    if (!fold(0, iz) || !fold(1, iy)) {
-      for (int ox = 0; ox < out[2]; ++ox) dst[ox] = T(0);
-      return;
-    }
-    const T* row = xc + (size_t(iz) * in[1] + iy) * in[2];
-    const int off = kx - p[2], st = s[2];
-    int lo, hi;
-    row_interior(kx, lo, hi);
-    for (int ox = 0; ox < lo; ++ox) {
-      int ix = ox * st + off;
-      dst[ox] = fold(2, ix) ? row[ix] : T(0);
-    }
-    for (int ox = lo; ox < hi; ++ox) dst[ox] = row[ox * st + off];
-    for (int ox = hi; ox < out[2]; ++ox) {
-      int ix = ox * st + off;
-      dst[ox] = fold(2, ix) ? row[ix] : T(0);
+  // Calls row(oy_flat, input_row) for each output row r = oz*out[1] + oy read at window offsets
+  // (kz, ky): input_row = flat index of the first entry of the input row (iz, iy), or -1 for a row
+  // of zero padding.
+  template <class F>
+  KOKKOS_INLINE_FUNCTION void for_rows(int kz, int ky, const F& row) const {
+    for (int oz = 0; oz < out[0]; ++oz) {
+      int iz = oz * s[0] - p[0] + kz;
+      const bool zin = fold(0, iz);
+      for (int oy = 0; oy < out[1]; ++oy) {
+        int iy = oy * s[1] - p[1] + ky;
+        const bool yin = fold(1, iy);
+        row(oz * out[1] + oy, zin && yin ? (iz * in[1] + iy) * in[2] : -1);
+      }
     }
   }
 
-  // Adjoint of im2col for one input row (channel ci, iz, iy), q = iz*in[1] + iy: dst[ix] = sum of
-  // the col entries (column ci*kvol + w, output o) that read input (iz, iy, ix). col is column-major
-  // with leading dimension ld (outputs fastest). Fixed summation order (window pairs of z, then y,
-  // then kx, then ox): deterministic, no atomics, rows independent.
+  // im2col of one column: dst[o] = input value read by output o at window offset w, from the input
+  // channel plane xc (in_volume() entries); 0 for zero padding. dst has out_volume() entries.
+  // Rows are written contiguously; the interior of a row is a plain loop (stride 1 and 2 unrolled
+  // by the compiler as such).
   template <class T>
-  KOKKOS_INLINE_FUNCTION void col2im_row(const T* col, size_t ld, int ci, int q, T* dst) const {
-    for (int ix = 0; ix < in[2]; ++ix) dst[ix] = T(0);
-    int oz[kMaxPairs], jz[kMaxPairs], oy[kMaxPairs], jy[kMaxPairs];
-    const int nz = gather_pairs(0, q / in[1], oz, jz), ny = gather_pairs(1, q % in[1], oy, jy);
-    const int kvol = window_volume(), st = s[2];
-    for (int a = 0; a < nz; ++a)
-      for (int c = 0; c < ny; ++c)
-        for (int kx = 0; kx < k[2]; ++kx) {
-          const int w = (jz[a] * k[1] + jy[c]) * k[2] + kx;
-          const T* src = col + size_t(ci * kvol + w) * ld + size_t(oz[a] * out[1] + oy[c]) * out[2];
-          const int off = kx - p[2];
-          int lo, hi;
-          row_interior(kx, lo, hi);
-          for (int ox = 0; ox < lo; ++ox) {
-            int ix = ox * st + off;
-            if (fold(2, ix)) dst[ix] += src[ox];
-          }
-          for (int ox = lo; ox < hi; ++ox) dst[ox * st + off] += src[ox];
-          for (int ox = hi; ox < out[2]; ++ox) {
-            int ix = ox * st + off;
-            if (fold(2, ix)) dst[ix] += src[ox];
-          }
+  KOKKOS_INLINE_FUNCTION void im2col_column(const T* xc, int w, T* dst) const {
+    const int kx = w % k[2], ky = (w / k[2]) % k[1], kz = w / (k[1] * k[2]);
+    const int off = kx - p[2], st = s[2], n = out[2];
+    int lo, hi;
+    row_interior(kx, lo, hi);
+    for_rows(kz, ky, [&](int r, int start) {
+      T* const d = dst + size_t(r) * n;
+      if (start < 0) {
+        for (int ox = 0; ox < n; ++ox) d[ox] = T(0);
+        return;
+      }
+      const T* const row = xc + start;
+      for (int ox = 0; ox < lo; ++ox) {
+        int ix = ox * st + off;
+        d[ox] = fold(2, ix) ? row[ix] : T(0);
+      }
+      if (st == 1)
+        for (int ox = lo; ox < hi; ++ox) d[ox] = row[ox + off];
+      else if (st == 2)
+        for (int ox = lo; ox < hi; ++ox) d[ox] = row[2 * ox + off];
+      else
+        for (int ox = lo; ox < hi; ++ox) d[ox] = row[ox * st + off];
+      for (int ox = hi; ox < n; ++ox) {
+        int ix = ox * st + off;
+        d[ox] = fold(2, ix) ? row[ix] : T(0);
+      }
+    });
+  }
+
+  // Adjoint of im2col for one input channel: plane[i] = sum of the col entries (column ci*kvol + w,
+  // output o) that read input i, col column-major with leading dimension ld (outputs fastest).
+  // Accumulates window offset by window offset, row by row, in a fixed order: deterministic, no
+  // atomics (channels are independent).
+  template <class T>
+  KOKKOS_INLINE_FUNCTION void col2im_plane(const T* col, size_t ld, int ci, T* plane) const {
+    for (int i = 0; i < in_volume(); ++i) plane[i] = T(0);
+    const int kvol = window_volume(), st = s[2], n = out[2];
+    for (int w = 0; w < kvol; ++w) {
+      const int kx = w % k[2], ky = (w / k[2]) % k[1], kz = w / (k[1] * k[2]);
+      const int off = kx - p[2];
+      int lo, hi;
+      row_interior(kx, lo, hi);
+      const T* const src = col + size_t(ci * kvol + w) * ld;
+      for_rows(kz, ky, [&](int r, int start) {
+        if (start < 0) return;
+        const T* const c = src + size_t(r) * n;
+        T* const row = plane + start;
+        for (int ox = 0; ox < lo; ++ox) {
+          int ix = ox * st + off;
+          if (fold(2, ix)) row[ix] += c[ox];
         }
+        if (st == 1)
+          for (int ox = lo; ox < hi; ++ox) row[ox + off] += c[ox];
+        else
+          for (int ox = lo; ox < hi; ++ox) row[ox * st + off] += c[ox];
+        for (int ox = hi; ox < n; ++ox) {
+          int ix = ox * st + off;
+          if (fold(2, ix)) row[ix] += c[ox];
+        }
+      });
+    }
   }
 
   // (o, j) pairs along dimension d with o*s - p + j == i (mod n when periodic). Returns the count.

@@ -32,11 +32,9 @@ inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
 // im2col of one sample xb into col (ovol x ck, leading dimension ld), on the calling thread.
 template <class T>
 void im2col_sample(const WindowGeometry& g, const T* xb, T* col, size_t ld, size_t ck) {
-  const int kvol = g.window_volume(), rows = g.out[0] * g.out[1];
+  const int kvol = g.window_volume();
   const size_t invol = g.in_volume();
-  for (size_t j = 0; j < ck; ++j)
-    for (int r = 0; r < rows; ++r)
-      g.im2col_row(xb + (j / kvol) * invol, int(j % kvol), r, col + j * ld + size_t(r) * g.out[2]);
+  for (size_t j = 0; j < ck; ++j) g.im2col_column(xb + (j / kvol) * invol, int(j % kvol), col + j * ld);
 }
 
 }  // namespace
@@ -129,7 +127,7 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
   T* const dcols = block_dcol_.data();
   const size_t ld = block_dcol_.stride(1);
   const WindowGeometry g = geo_;
-  const int in_rows = g.in[0] * g.in[1], cin_rows = opt_.in_channels * in_rows;
+  const int cin = opt_.in_channels;
   const T* const w = weight_.value.data();
   const int ldw = static_cast<int>(weight_.value.stride(1));
   const T* const dyd = dy.data();
@@ -149,8 +147,7 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
           // dcol (ovol x ck) = dy_b (ovol x cout) W (cout x ck)
           gemm_detail::blas('N', 'N', int(ovol), int(ck), cout, T(1), dyd + b * dys, int(ovol), w, ldw, T(0), dcol,
                             int(ld));
-          for (int n = 0; n < cin_rows; ++n)  // col2im, one input row at a time
-            g.col2im_row(dcol, ld, n / in_rows, n % in_rows, dxb + size_t(n) * g.in[2]);
+          for (int ci = 0; ci < cin; ++ci) g.col2im_plane(dcol, ld, ci, dxb + size_t(ci) * g.in_volume());
         }
       });
   Kokkos::fence();

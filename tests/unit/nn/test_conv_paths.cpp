@@ -1,7 +1,7 @@
-// Conv's row-wise im2col / col2im (WindowGeometry::im2col_row, col2im_row) and its pointwise path:
-// forward against direct loops over many geometries (zero and periodic padding, wrap at both edges,
-// stride, kernel = stride, kernel 1), backward against finite differences, and the adjoint identity
-// <conv(x) - b, dy> = <x, conv^T dy> in float at the sizes of the Gray-Scott CNN's first layer.
+// Conv's column-wise im2col / channel-wise col2im (WindowGeometry::im2col_column, col2im_plane) and
+// its pointwise path (kernel 1, no im2col): forward against direct loops over many geometries (zero
+// and periodic padding, wrap at both edges, stride, kernel = stride), backward against finite
+// differences, and the adjoint identity <conv(x) - b, dy> = <x, conv^T dy> in float at the sizes of the Gray-Scott CNN's first layer.
 #include <catch2/catch.hpp>
 
 #include "nn/conv.hpp"
