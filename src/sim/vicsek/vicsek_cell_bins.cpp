@@ -1,17 +1,29 @@
 #include "sim/vicsek/vicsek_cell_bins.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "sim/vicsek/vicsek_heading_math.hpp"
 
 namespace macrodyn::vicsek {
 
-VicsekCellBins::VicsekCellBins(long cnx, long cny, int lox, int loy)
-    : start("vicsek_bin_start", cnx * cny + 1),
-      cnx_(cnx),
-      cny_(cny),
-      lox_(lox),
-      loy_(loy),
-      count_("vicsek_bin_count", cnx * cny),
-      row_ghosts_("vicsek_bin_row_ghosts", cny) {}
+int VicsekCellBins::choose_group(double per_cell) {
+  if (!(per_cell > 0)) return 1;
+  return static_cast<int>(std::clamp(std::floor(1.5 / per_cell), 1.0, 64.0));
+}
+
+VicsekCellBins::VicsekCellBins(long cnx, long cny, int lox, int loy, int group)
+    : cnx_(cnx), cny_(cny), nbx_(2 + (cnx - 2 + group - 1) / group), lox_(lox), loy_(loy) {
+  start = Kokkos::View<int*, Mem>("vicsek_bin_start", nbx_ * cny_ + 1);
+  count_ = Kokkos::View<int*, Mem>("vicsek_bin_count", nbx_ * cny_);
+  row_total_ = Kokkos::View<int*, Mem>("vicsek_bin_row_total", cny_);
+  row_start_ = Kokkos::View<int*, Mem>("vicsek_bin_row_start", cny_);
+  row_ghosts_ = Kokkos::View<int*, Mem>("vicsek_bin_row_ghosts", cny_);
+  col_bin = Kokkos::View<int*, Mem>("vicsek_bin_column", cnx_);
+  auto h = Kokkos::create_mirror_view(col_bin);
+  for (long cx = 0; cx < cnx_; ++cx) h(cx) = cx == 0 ? 0 : (cx == cnx_ - 1 ? static_cast<int>(nbx_ - 1) : 1 + static_cast<int>((cx - 1) / group));
+  Kokkos::deep_copy(col_bin, h);
+}
 
 void VicsekCellBins::build(const Particles& p, int heading_col) {
   const int n = p.n_total(), nloc = p.n_local;
@@ -29,37 +41,53 @@ void VicsekCellBins::build(const Particles& p, int heading_col) {
   auto aux = p.aux;
   auto count = count_;
   auto st = start;
-  auto rg = row_ghosts_;
+  auto cb = col_bin;
+  auto total = row_total_, rstart = row_start_, rg = row_ghosts_;
   auto bx = px, by = py;
   auto bqx = qx, bqy = qy;
   auto d = dest;
-  const long cnx = cnx_, cny = cny_, ncells = cnx_ * cny_;
+  const long nbx = nbx_, cny = cny_;
   const int lox = lox_, loy = loy_, hc = heading_col;
   using Policy = Kokkos::RangePolicy<Exec>;
   Kokkos::parallel_for(
       "vicsek_bin_count", Policy(0, n), KOKKOS_LAMBDA(int i) {
-        Kokkos::atomic_increment(&count((cell(i, 1) - loy) * cnx + (cell(i, 0) - lox)));
+        Kokkos::atomic_increment(&count((cell(i, 1) - loy) * nbx + cb(cell(i, 0) - lox)));
+      });
+  // Slot offsets: row totals, a scan over rows, then each row's bins with a running sum.
+  Kokkos::parallel_for(
+      "vicsek_bin_row_total", Policy(0, cny), KOKKOS_LAMBDA(long r) {
+        int s = 0;
+        for (long b = 0; b < nbx; ++b) s += count(r * nbx + b);
+        total(r) = s;
       });
   Kokkos::parallel_scan(
-      "vicsek_bin_scan", Policy(0, ncells), KOKKOS_LAMBDA(long c, int& offset, bool final) {
-        if (final) st(c) = offset;
-        offset += count(c);
-        if (final && c == ncells - 1) st(ncells) = offset;
+      "vicsek_bin_row_scan", Policy(0, cny), KOKKOS_LAMBDA(long r, int& offset, bool final) {
+        if (final) rstart(r) = offset;
+        offset += total(r);
       });
-  // Ghost slots before each row's first inner cell: every slot of the rows above (the first row is
-  // all ghost layer), the border cells of the inner rows above, and this row's left border cell.
+  // Ghost slots before each row's first inner bin: every slot of the rows above (the first row is
+  // all ghost layer), the ghost bins of the inner rows above, and this row's left ghost bin.
   Kokkos::parallel_scan(
       "vicsek_bin_row_ghosts", Policy(0, cny), KOKKOS_LAMBDA(long r, int& offset, bool final) {
-        const long c0 = r * cnx;
+        const long b0 = r * nbx;
         const bool border_row = r == 0 || r == cny - 1;
-        if (final) rg(r) = offset + count(c0);
-        offset += border_row ? st(c0 + cnx) - st(c0) : count(c0) + count(c0 + cnx - 1);
+        if (final) rg(r) = offset + count(b0);
+        offset += border_row ? total(r) : count(b0) + count(b0 + nbx - 1);
+      });
+  Kokkos::parallel_for(
+      "vicsek_bin_row_starts", Policy(0, cny), KOKKOS_LAMBDA(long r) {
+        int s = rstart(r);
+        for (long b = 0; b < nbx; ++b) {
+          st(r * nbx + b) = s;
+          s += count(r * nbx + b);
+        }
+        if (r == cny - 1) st(cny * nbx) = s;
       });
   Kokkos::parallel_for(
       "vicsek_bin_fill", Policy(0, n), KOKKOS_LAMBDA(int i) {
         const int cy = cell(i, 1) - loy;
-        const long c = cy * cnx + (cell(i, 0) - lox);
-        const int k = st(c) + Kokkos::atomic_fetch_sub(&count(c), 1) - 1;  // leaves count(c) = 0
+        const long b = cy * nbx + cb(cell(i, 0) - lox);
+        const int k = st(b) + Kokkos::atomic_fetch_sub(&count(b), 1) - 1;  // leaves count(b) = 0
         bx(k) = x(i, 0);
         by(k) = x(i, 1);
         bqx(k) = fixed_of(aux(i, hc));

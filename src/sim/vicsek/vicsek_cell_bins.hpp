@@ -1,22 +1,28 @@
 #pragma once
-// Cell-sorted copy of the owned + ghost particles of one rank, for the Vicsek neighbour search.
+// Bin-sorted copy of the owned + ghost particles of one rank, for the Vicsek neighbour search.
 //
-// The local cell block has one ghost layer: (cnx, cny) cells, numbered c = cy * cnx + cx, cx, cy
-// local (global cell - block lo + 1). build() counting-sorts every particle by cell into structure-
-// of-arrays copies px, py (position) and qx, qy (heading as exact 64-bit fixed point), so the
-// particles of cells cx-1, cx, cx+1 of one row are ONE contiguous range [start(c-1), start(c+2)):
-// a particle's 3 x 3 neighbourhood is 3 contiguous ranges, read in blocks of kLanes with a mask
-// (the arrays are padded by kLanes entries, so a block may read past a range end).
+// The local cell block has one ghost layer: (cnx, cny) cells, (cx, cy) local (global cell - block
+// lo + 1). A bin is one cell row high and `group` cells wide: row cy, bin column col_bin(cx), where
+// the two ghost columns have bins of their own (0 and nbx - 1) and inner columns cx = 1..cnx-2 are
+// grouped by (cx - 1) / group. build() counting-sorts every particle by bin into structure-of-arrays
+// copies px, py (position) and qx, qy (heading as exact 64-bit fixed point), so the particles of
+// cells cx-1..cx+1 of one row lie in ONE contiguous slot range
+//   [start(cy * nbx + col_bin(cx - 1)), start(cy * nbx + col_bin(cx + 1) + 1)):
+// a particle's 3 x 3 neighbourhood is 3 contiguous ranges, read in masked blocks of kLanes slots
+// (the arrays are padded by kLanes entries, so a block may read past a range end). Wider bins mean
+// fewer bins to count and scan (at rho = 0.3 per cell, 1 bin per ~1.5 particles instead of 3 cells
+// per particle) and slightly longer ranges, which the masked blocks absorb: choose_group() picks
+// ~1.5 particles per bin.
 //
-// build() also gives every owned particle i its rank dest(i) in cell order among the owned
-// particles (owned particles lie in the block's inner cells only, ghosts in the ghost layer only,
-// so dest = slot - ghosts sorted before the slot's row, a per-row count). The step writes the new
-// state to dest(i): the owned particles come out sorted by cell, which keeps every later read
-// near-sequential, at no extra pass.
+// build() also gives every owned particle i its rank dest(i) in bin order among the owned
+// particles (owned particles lie in inner cells only, ghosts in the ghost layer only, so ghost and
+// owned particles never share a bin and dest = slot - ghost slots before the slot's row and in the
+// row's left ghost bin). The step writes the new state to dest(i): the owned particles come out
+// sorted by bin, which keeps every later read near-sequential, at no extra pass.
 //
 // Counting sort without clearing: the fill decrements the counts back to zero (slots fill each
-// cell from its end), so the count array is zero at every entry of build() after the first.
-// Within a cell the order depends on thread scheduling; nothing depends on it (exact sums).
+// bin from its end), so the count array is zero at every entry of build() after the first.
+// Within a bin the order depends on thread scheduling; nothing depends on it (exact sums).
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
@@ -32,29 +38,36 @@ class VicsekCellBins {
   using Particles = ParticleArrays<2, Mem>;
   static constexpr int kLanes = 4;
 
+  // Cells per bin for `per_cell` expected particles per cell: ~1.5 particles per bin, at least 1.
+  static int choose_group(double per_cell);
+
   // (cnx, cny): local cell block with its ghost layer; (lox, loy): global coordinate of local cell 0.
-  VicsekCellBins(long cnx, long cny, int lox, int loy);
+  VicsekCellBins(long cnx, long cny, int lox, int loy, int group);
 
   // Sorts p's owned + ghost particles (heading unit vector in aux columns heading_col, +1).
   void build(const Particles& p, int heading_col);
 
-  long cnx() const { return cnx_; }
+  long nbx() const { return nbx_; }
   int lox() const { return lox_; }
   int loy() const { return loy_; }
-  Kokkos::View<int*, Mem> start;        // (cnx * cny + 1) slot ranges per cell
+  Kokkos::View<int*, Mem> start;        // (nbx * cny + 1) slot ranges per bin
+  Kokkos::View<int*, Mem> col_bin;      // (cnx) bin column of each local cell column
   Kokkos::View<double*, Mem> px, py;    // position per slot
   Kokkos::View<int64_t*, Mem> qx, qy;   // fixed-point heading per slot
-  Kokkos::View<int*, Mem> dest;         // owned particle -> its rank in cell order
+  Kokkos::View<int*, Mem> dest;         // owned particle -> its rank in bin order
 
  private:
-  long cnx_, cny_;
+  long cnx_, cny_, nbx_;
   int lox_, loy_;
-  Kokkos::View<int*, Mem> count_;       // per cell; zero between builds
-  Kokkos::View<int*, Mem> row_ghosts_;  // per row: ghost slots before the row's first inner cell
+  Kokkos::View<int*, Mem> count_;       // per bin; zero between builds
+  Kokkos::View<int*, Mem> row_total_;   // per row: slots in the row
+  Kokkos::View<int*, Mem> row_start_;   // per row: first slot of the row
+  Kokkos::View<int*, Mem> row_ghosts_;  // per row: ghost slots before the row's first inner bin
 };
 
-// Exact neighbour sum of the particle at (xi, yi) in local cell (cx, cy): the fixed-point headings
-// of every slot within distance^2 < r2 (itself included) and their number.
+// Exact neighbour sum of the particle at (xi, yi) in local cell row cy whose neighbour cells span
+// bin columns [b_lo, b_hi] (col_bin(cx - 1), col_bin(cx + 1)): the fixed-point headings of every
+// slot within distance^2 < r2 (itself included) and their number.
 struct NeighbourSum {
   int64_t sx, sy;
   int count;
@@ -71,8 +84,8 @@ struct NeighbourSum {
 
 template <class StartView, class PosView, class FixedView>
 KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum(const StartView& start, const PosView& px, const PosView& py,
-                                                  const FixedView& qx, const FixedView& qy, long cnx, double xi,
-                                                  double yi, int cx, int cy, double r2) {
+                                                  const FixedView& qx, const FixedView& qy, long nbx, int b_lo,
+                                                  int b_hi, int cy, double xi, double yi, double r2) {
   constexpr int W = VicsekCellBins::kLanes;
   static_assert(W == 4, "the SIMD block below is written for 4 lanes");
   NeighbourSum s{0, 0, 0};
@@ -87,9 +100,9 @@ KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum(const StartView& start, const 
   const vi lane = {0, 1, 2, 3};
   vi ax = {0, 0, 0, 0}, ay = ax, an = ax;
   for (int dy = -1; dy <= 1; ++dy) {
-    const long c = (cy + dy) * cnx + cx;
-    const int64_t end = start(c + 2);
-    int64_t k = start(c - 1);
+    const long row = (cy + dy) * nbx;
+    const int64_t end = start(row + b_hi + 1);
+    int64_t k = start(row + b_lo);
     const vi E = {end, end, end, end};
     do {
       vd ex, ey;
@@ -116,9 +129,9 @@ KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum(const StartView& start, const 
 #else
   int64_t ax[W] = {}, ay[W] = {}, an[W] = {};
   for (int dy = -1; dy <= 1; ++dy) {
-    const long c = (cy + dy) * cnx + cx;
-    const int end = start(c + 2);
-    int k = start(c - 1);
+    const long row = (cy + dy) * nbx;
+    const int end = start(row + b_hi + 1);
+    int k = start(row + b_lo);
     do {
       for (int l = 0; l < W; ++l) {
         const int j = k + l;

@@ -58,8 +58,10 @@ VicsekModel::VicsekModel(MPI_Comm comm, const VicsekParams& params) : params_(pa
     Kokkos::fence();
   }
   exchange_->distribute(p_);
+  const double cell_width = Ld / static_cast<double>(ncell);
   bins_ = std::make_unique<VicsekCellBins>(decomp_->local_cells(0) + 2, decomp_->local_cells(1) + 2,
-                                           static_cast<int>(decomp_->lo(0)) - 1, static_cast<int>(decomp_->lo(1)) - 1);
+                                           static_cast<int>(decomp_->lo(0)) - 1, static_cast<int>(decomp_->lo(1)) - 1,
+                                           VicsekCellBins::choose_group(params.rho * cell_width * cell_width));
 }
 
 void VicsekModel::prepare_neighbours() {
@@ -83,10 +85,11 @@ void VicsekModel::step() {
   auto nid = next_.id;
   auto nu = next_.field(kHeading);
   auto start = bins_->start;
+  auto col_bin = bins_->col_bin;
   auto px = bins_->px, py = bins_->py;
   auto qx = bins_->qx, qy = bins_->qy;
   auto dest = bins_->dest;
-  const long cnx = bins_->cnx();
+  const long nbx = bins_->nbx();
   const int lox = bins_->lox(), loy = bins_->loy();
   const double r2 = params_.radius * params_.radius;
   const double amp = params_.noise == NoiseLaw::Uniform ? params_.eta : params_.eta * kPi;
@@ -102,8 +105,9 @@ void VicsekModel::step() {
         double fx[kBlock], fy[kBlock], a[kBlock], ux[kBlock], uy[kBlock];
         for (int l = 0; l < kBlock; ++l) {
           const int i = i0 + (l < m ? l : m - 1);  // a short last block repeats its last particle
-          const NeighbourSum ns =
-              neighbour_sum(start, px, py, qx, qy, cnx, x(i, 0), x(i, 1), cell(i, 0) - lox, cell(i, 1) - loy, r2);
+          const int cx = cell(i, 0) - lox;
+          const NeighbourSum ns = neighbour_sum(start, px, py, qx, qy, nbx, col_bin(cx - 1), col_bin(cx + 1),
+                                                cell(i, 1) - loy, x(i, 0), x(i, 1), r2);
           fx[l] = static_cast<double>(ns.sx);
           fy[l] = static_cast<double>(ns.sy);
           ids[l] = id(i);
@@ -240,14 +244,17 @@ void VicsekModel::neighbour_counts(std::vector<int64_t>& ids, std::vector<int>& 
   auto x = p_.x;
   auto cell = p_.cell;
   auto start = bins_->start;
+  auto col_bin = bins_->col_bin;
   auto px = bins_->px, py = bins_->py;
   auto qx = bins_->qx, qy = bins_->qy;
-  const long cnx = bins_->cnx();
+  const long nbx = bins_->nbx();
   const int lox = bins_->lox(), loy = bins_->loy();
   const double r2 = params_.radius * params_.radius;
   Kokkos::parallel_for(
       "vicsek_neighbour_count", Kokkos::RangePolicy<Exec>(0, nloc), KOKKOS_LAMBDA(int i) {
-        cnt(i) = neighbour_sum(start, px, py, qx, qy, cnx, x(i, 0), x(i, 1), cell(i, 0) - lox, cell(i, 1) - loy, r2)
+        const int cx = cell(i, 0) - lox;
+        cnt(i) = neighbour_sum(start, px, py, qx, qy, nbx, col_bin(cx - 1), col_bin(cx + 1), cell(i, 1) - loy, x(i, 0),
+                               x(i, 1), r2)
                      .count;
       });
   auto cnt_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), cnt);

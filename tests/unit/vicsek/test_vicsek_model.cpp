@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "core/config.hpp"
@@ -74,10 +75,11 @@ TEST_CASE("low noise orders, high noise does not (same density)", "[vicsek]") {
 }
 
 TEST_CASE("cell-list neighbours equal a brute-force O(N^2) search", "[vicsek]") {
-  for (double radius : {1.0, 0.7, 1.6}) {
+  // rho 2: one cell per bin, several slots per bin; rho 0.3: bins of several cells (sparse)
+  for (auto [radius, rho] : {std::pair{1.0, 2.0}, {0.7, 2.0}, {1.6, 2.0}, {1.0, 0.3}, {1.6, 0.3}}) {
     VicsekParams p;
-    p.L = 12;
-    p.rho = 2.0;
+    p.L = rho < 1 ? 24 : 12;
+    p.rho = rho;
     p.radius = radius;
     p.speed = 0.5;
     p.eta = 1.0;
@@ -88,7 +90,7 @@ TEST_CASE("cell-list neighbours equal a brute-force O(N^2) search", "[vicsek]") 
     std::vector<int> counts;
     model.neighbour_counts(ids, counts);
     REQUIRE(ids.size() == all.size());
-    const double L = 12.0;
+    const double L = static_cast<double>(p.L);
     long total = 0;
     for (size_t k = 0; k < ids.size(); ++k) {
       const auto& a = all[ids[k]];
@@ -100,7 +102,7 @@ TEST_CASE("cell-list neighbours equal a brute-force O(N^2) search", "[vicsek]") 
         dy -= L * std::round(dy / L);
         brute += dx * dx + dy * dy < radius * radius;
       }
-      INFO("radius " << radius << " particle " << a.id);
+      INFO("radius " << radius << " rho " << rho << " particle " << a.id);
       REQUIRE(counts[k] == brute);
       total += brute;
     }
@@ -109,10 +111,11 @@ TEST_CASE("cell-list neighbours equal a brute-force O(N^2) search", "[vicsek]") 
 }
 
 TEST_CASE("a noise-free step turns each heading to its brute-force neighbourhood's mean direction", "[vicsek]") {
-  for (double radius : {1.0, 1.6}) {
+  // rho 2: several particles per cell, rows longer than one SIMD block; rho 0.3: bins of 5 cells
+  for (auto [radius, rho] : {std::pair{1.0, 2.0}, {1.6, 2.0}, {1.0, 0.3}}) {
     VicsekParams p;
     p.L = 12;
-    p.rho = 2.0;  // several particles per cell: rows longer than one SIMD block
+    p.rho = rho;
     p.radius = radius;
     p.speed = 0.3;
     p.eta = 0.0;
@@ -138,7 +141,7 @@ TEST_CASE("a noise-free step turns each heading to its brute-force neighbourhood
       my -= L * std::round(my / L);
       worst_move = std::max({worst_move, std::fabs(mx), std::fabs(my)});
     }
-    INFO("radius " << radius);
+    INFO("radius " << radius << " rho " << rho);
     CHECK(worst_angle < 1e-9);
     CHECK(worst_move < 1e-9);
   }
