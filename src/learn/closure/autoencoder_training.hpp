@@ -28,6 +28,7 @@ struct AutoencoderTrainingOptions {
 
 struct AutoencoderTrainingResult {
   std::vector<double> reconstruction, condition;  // per epoch (epoch means)
+  std::vector<double> epoch_seconds;              // per epoch, where the trainer records it (pooled)
   double seconds = 0;
   bool stopped = false;
 };

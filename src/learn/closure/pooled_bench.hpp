@@ -10,6 +10,7 @@
 // drawn per global atom id, so every rank count sees the same data), each rank holding only its atoms. Prints
 //   bench closure_pooled ae_epoch_s               one autoencoder epoch (L_AE with the condition-number loss,
 //                                                 exact gradient, Adam) over `configurations` (one batch)
+//   bench closure_pooled ae_total_s               all epochs + the setup pass (moment and input scaling)
 //   bench closure_pooled latent_precompute_s      the L_x,p forms of those configurations: reduced Gram
 //                                                 matrix + Jacobian columns of `partial_atoms` atoms each
 //   bench closure_pooled latent_epoch_ms          one L_x,p epoch over `latent_samples` forms (MLP 128-128)

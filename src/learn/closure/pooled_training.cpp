@@ -105,6 +105,7 @@ AutoencoderTrainingResult train_pooled_autoencoder(MPI_Comm comm, PooledAutoenco
   if (timers) scope.emplace(*timers, "closure_pooled_autoencoder");
   const int64_t nb = trainer.batches_per_epoch(), n = static_cast<int64_t>(configs);
   for (long e = 0; e < o.epochs; ++e) {
+    const auto te = std::chrono::steady_clock::now();
     sums[0] = sums[1] = 0;
     const auto perm = trainer.global_permutation(e);
     for (int64_t k = 0; k < nb; ++k) {
@@ -113,6 +114,7 @@ AutoencoderTrainingResult train_pooled_autoencoder(MPI_Comm comm, PooledAutoenco
     }
     result.reconstruction.push_back(sums[0] / static_cast<double>(n));
     result.condition.push_back(sums[1] / static_cast<double>(n));
+    result.epoch_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count());
     log::info("pooled autoencoder: epoch ", e + 1, " mse ", result.reconstruction.back(), " cond ",
               result.condition.back());
   }

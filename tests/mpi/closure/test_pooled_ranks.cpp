@@ -1,17 +1,21 @@
 // The pooled encoder with its atoms split over 1, 2 and 4 ranks: z and the Gram matrix equal the 1-rank result
 // and the PETSc Gram matrix of the same (distributed) Jacobian columns; the rows of J^+ on partial-force atoms
 // (partial columns + reduced Gram matrix) equal PETSc's pseudo-inverse; the L_AE gradient summed over ranks
-// equals the 1-rank gradient.
+// equals the 1-rank gradient; the pooled train and evaluate stages give the 1-rank results.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
+#include "core/config.hpp"
 #include "core/rng.hpp"
 #include "core/runtime.hpp"
+#include "io/h5file.hpp"
 #include "learn/closure/latent_targets.hpp"
 #include "learn/closure/pooled_autoencoder.hpp"
 #include "linalg/jacobian_pseudo_inverse.hpp"
 #include "nn/gradient_check.hpp"
+#include "stage_folders.hpp"  // register_<folder>_stages
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::closure;
@@ -105,4 +109,64 @@ TEST_CASE("pooled autoencoder gradient summed over ranks equals the 1-rank gradi
   CHECK(losses[0][0] == Approx(losses[1][0]).epsilon(1e-12));
   CHECK(losses[0][1] == Approx(losses[1][1]).epsilon(1e-10));
   CHECK(nn::gradcheck::relative_error(grads[0], grads[1]) < 1e-10);
+}
+
+TEST_CASE("pooled closure stages (autoencoder, L_x,p, L_z, evaluate) do not depend on the rank count",
+          "[closure][mpi]") {
+  StageRegistry registry;
+  register_lj_stages(registry);
+  register_closure_stages(registry);
+  const std::string sim =
+      "kind = 'simulate'\nsystem = 'lj'\nlattice = 'sc_random'\nbox = 8.0\ndensity = 0.8\ntrajectories = 3\n"
+      "steps = 20\nsave_every = 2\ndt = 0.001\nseed = 1\npartial_atoms = 4\nfull_forces = true\noutput = 'train.h5'\n";
+  const std::string dir = test::run_on_world_and_self(registry, sim, "closure_pooled");
+  auto run_both = [&](const std::string& text) {
+    {
+      auto deck = Deck::from_string(text, "test");
+      RunContext world;
+      world.run_dir = dir;
+      registry.create(deck.root())->run(world);
+    }
+    if (comm_rank(MPI_COMM_WORLD) == 0) {
+      auto deck = Deck::from_string(text, "test");
+      RunContext self;
+      self.comm = MPI_COMM_SELF;
+      self.run_dir = dir + "/ref";
+      registry.create(deck.root())->run(self);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+  };
+  run_both("kind = 'train'\nmethod = 'closure'\nphase = 'autoencoder'\nencoder = 'pooled'\nlatent_dim = 4\n"
+           "hidden = [8, 8]\nepochs = 2\nbatch_size = 16\nlearning_rate = 1e-3\nlambda_cond = 1e-5\nchunk_atoms = 30\n");
+  run_both("kind = 'train'\nmethod = 'closure'\nphase = 'latent'\nloss = 'L_x,p'\nepochs = 3\nbatch_size = 16\n"
+           "output = 'lxp.h5'\n");
+  run_both("kind = 'train'\nmethod = 'closure'\nphase = 'latent'\nloss = 'L_z'\nepochs = 3\nbatch_size = 16\n"
+           "output = 'lz.h5'\n");
+  run_both("kind = 'evaluate'\nmethod = 'closure'\ndata = 'train.h5'\nmodels = ['lxp.h5', 'lz.h5']\ndt = 0.001\n");
+  if (comm_rank(MPI_COMM_WORLD) == 0) {
+    auto a = io::H5File::open_read(dir + "/closure_autoencoder.h5", MPI_COMM_SELF);
+    auto b = io::H5File::open_read(dir + "/ref/closure_autoencoder.h5", MPI_COMM_SELF);
+    CHECK(a.attr_string("/autoencoder", "encoder") == "pooled");
+    const auto ra = a.read_all<double>("/loss/reconstruction"), rb = b.read_all<double>("/loss/reconstruction");
+    const auto ca = a.read_all<double>("/loss/condition"), cb = b.read_all<double>("/loss/condition");
+    REQUIRE(ra.size() == 2);
+    for (size_t e = 0; e < 2; ++e) {
+      CHECK(ra[e] == Approx(rb[e]).epsilon(1e-4));
+      CHECK(ca[e] == Approx(cb[e]).epsilon(1e-3));
+    }
+    for (const char* name : {"/lxp.h5", "/lz.h5"}) {
+      auto la = io::H5File::open_read(dir + name, MPI_COMM_SELF);
+      auto lb = io::H5File::open_read(dir + "/ref" + name, MPI_COMM_SELF);
+      CHECK(la.attr_double("/", "final_loss") == Approx(lb.attr_double("/", "final_loss")).epsilon(1e-3));
+    }
+    auto ea = io::H5File::open_read(dir + "/closure_evaluation.h5", MPI_COMM_SELF);
+    auto eb = io::H5File::open_read(dir + "/ref/closure_evaluation.h5", MPI_COMM_SELF);
+    const auto xa = ea.read_all<double>("/mean_relative_error"), xb = eb.read_all<double>("/mean_relative_error");
+    REQUIRE(xa.size() == 2);
+    for (size_t m = 0; m < 2; ++m) {
+      CHECK(std::isfinite(xa[m]));
+      CHECK(xa[m] == Approx(xb[m]).epsilon(1e-2));
+    }
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
 }
