@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -269,8 +270,9 @@ std::vector<T> H5File::read_all(const std::string& name) const {
 }
 
 template <class T>
-void H5File::create_series(const std::string& name, const Dims& frame_dims, const Dims& chunk_frame_dims) {
-  Dims initial{0}, max{H5S_UNLIMITED}, chunk{1};
+void H5File::create_series(const std::string& name, const Dims& frame_dims, const Dims& chunk_frame_dims,
+                           hsize_t time_chunk) {
+  Dims initial{0}, max{H5S_UNLIMITED}, chunk{std::max<hsize_t>(1, time_chunk)};
   for (size_t d = 0; d < frame_dims.size(); ++d) {
     initial.push_back(frame_dims[d]);
     max.push_back(frame_dims[d]);
@@ -286,15 +288,17 @@ void H5File::create_series(const std::string& name, const Dims& frame_dims, cons
 }
 
 template <class T>
-void H5File::append_frame(const std::string& name, const Dims& offset, const Dims& local, const T* data) {
+void H5File::append_frames(const std::string& name, const Dims& offset, const Dims& local, hsize_t frames,
+                           const T* data) {
+  if (frames == 0) return;
   Handle dset(open_dataset(name), H5Dclose);
   Dims size = dims(name);
   if (local.size() + 1 != size.size()) fail_here(cat("time series '", name, "': frame rank mismatch"));
   Dims grown = size;
-  grown[0] += 1;
+  grown[0] += frames;
   if (H5Dset_extent(dset, grown.data()) < 0) fail_here(cat("cannot extend time series '", name, "'"));
   Handle file_space(H5Dget_space(dset), H5Sclose);
-  Dims off{size[0]}, cnt{1};
+  Dims off{size[0]}, cnt{frames};
   off.insert(off.end(), offset.begin(), offset.end());
   cnt.insert(cnt.end(), local.begin(), local.end());
   if (element_count(local) == 0) cnt[0] = 0;
@@ -311,8 +315,8 @@ void H5File::append_frame(const std::string& name, const Dims& offset, const Dim
   template void H5File::write_replicated<T>(const std::string&, const Dims&, const T*, const WriteOptions&); \
   template void H5File::read<T>(const std::string&, const Dims&, const Dims&, T*) const;                    \
   template std::vector<T> H5File::read_all<T>(const std::string&) const;                                    \
-  template void H5File::create_series<T>(const std::string&, const Dims&, const Dims&);                     \
-  template void H5File::append_frame<T>(const std::string&, const Dims&, const Dims&, const T*);
+  template void H5File::create_series<T>(const std::string&, const Dims&, const Dims&, hsize_t);            \
+  template void H5File::append_frames<T>(const std::string&, const Dims&, const Dims&, hsize_t, const T*);
 MACRODYN_H5_INSTANTIATE(double)
 MACRODYN_H5_INSTANTIATE(float)
 MACRODYN_H5_INSTANTIATE(int32_t)

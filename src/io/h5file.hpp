@@ -59,11 +59,19 @@ class H5File {
   void create_group(const std::string& name);
 
   // Extendable 1-D-in-time datasets (shape (unlimited, rest...)) for time series written as they come.
+  // Chunks hold time_chunk frames of chunk_frame_dims (default: one whole frame).
   template <class T>
-  void create_series(const std::string& name, const Dims& frame_dims, const Dims& chunk_frames_dims = {});
-  // Appends one frame (all ranks pass their hyperslab of the frame).
+  void create_series(const std::string& name, const Dims& frame_dims, const Dims& chunk_frame_dims = {},
+                     hsize_t time_chunk = 1);
+  // Appends `frames` frames at once (collective; every rank passes the same count and its hyperslab
+  // `local` at `offset` of each frame, frame after frame in `data`): one extent change and one
+  // collective write for the block, which is what makes frequent small frames cheap on many ranks.
   template <class T>
-  void append_frame(const std::string& name, const Dims& offset, const Dims& local, const T* data);
+  void append_frames(const std::string& name, const Dims& offset, const Dims& local, hsize_t frames, const T* data);
+  template <class T>
+  void append_frame(const std::string& name, const Dims& offset, const Dims& local, const T* data) {
+    append_frames(name, offset, local, 1, data);
+  }
 
   // ---- attributes (on a group or dataset; "/" is the root) ----
   void set_attr(const std::string& object, const std::string& name, const std::string& value);

@@ -208,6 +208,7 @@ void LjSimulate::run(RunContext& ctx) {
         save(sys, k);
         if (stop_requested_collective(ctx.comm)) {
           stopped = true;
+          dataset.flush();  // the file holds every frame the checkpoint counts, before it is written
           save_checkpoint(ckpt_path, ctx.comm, sys, {k, dataset.frames(), print});
           log::info("lj simulate: stop signal at trajectory ", k, ", step ", s, "; ", dataset.frames(),
                     " frames kept; system state saved to ", ckpt_path);

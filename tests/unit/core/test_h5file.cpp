@@ -66,6 +66,14 @@ TEST_CASE("datasets, series and attributes round-trip", "[hdf5]") {
       double frame[2] = {1.0 * t, -1.0 * t};
       f.append_frame("/series", {0}, {2}, frame);
     }
+    // Blocks of frames (one write each) after single frames, in a series chunked by 4 frames.
+    f.create_series<int64_t>("/steps", {}, {}, 4);
+    const int64_t first[1] = {7}, block[5] = {8, 9, 10, 11, 12};
+    f.append_frame("/steps", {}, {}, first);
+    f.append_frames("/steps", {}, {}, 5, block);
+    f.append_frames("/steps", {}, {}, 0, block);  // nothing
+    const double two_frames[4] = {3, -3, 4, -4};
+    f.append_frames("/series", {0}, {2}, 2, two_frames);
     f.set_attr("/", "deck", std::string("dt = 1\n"));
     f.set_attr("/grid", "h", 0.5);
     f.set_attr("/grid", "n", int64_t{6});
@@ -75,8 +83,9 @@ TEST_CASE("datasets, series and attributes round-trip", "[hdf5]") {
   auto f = H5File::open_read(path, MPI_COMM_SELF);
   CHECK(f.read_all<int64_t>("/a/b/ints") == ints);
   CHECK(f.read_all<float>("/grid") == grid);
-  CHECK(f.dims("/series") == Dims{3, 2});
-  CHECK(f.read_all<double>("/series") == std::vector<double>{0, 0, 1, -1, 2, -2});
+  CHECK(f.dims("/series") == Dims{5, 2});
+  CHECK(f.read_all<double>("/series") == std::vector<double>{0, 0, 1, -1, 2, -2, 3, -3, 4, -4});
+  CHECK(f.read_all<int64_t>("/steps") == std::vector<int64_t>{7, 8, 9, 10, 11, 12});
   CHECK(f.attr_string("/", "deck") == "dt = 1\n");
   CHECK(f.attr_double("/grid", "h") == 0.5);
   CHECK(f.attr_int("/grid", "n") == 6);
