@@ -9,7 +9,7 @@ namespace macrodyn::vicsek {
 
 int VicsekCellBins::choose_group(double per_cell) {
   if (!(per_cell > 0)) return 1;
-  return static_cast<int>(std::clamp(std::floor(1.5 / per_cell), 1.0, 64.0));
+  return static_cast<int>(std::clamp(std::floor(1.0 / per_cell), 1.0, 64.0));
 }
 
 VicsekCellBins::VicsekCellBins(long cnx, long cny, int lox, int loy, int group)

@@ -10,9 +10,9 @@
 //   [start(cy * nbx + col_bin(cx - 1)), start(cy * nbx + col_bin(cx + 1) + 1)):
 // a particle's 3 x 3 neighbourhood is 3 contiguous ranges, read in masked blocks of kLanes slots
 // (the arrays are padded by kLanes entries, so a block may read past a range end). Wider bins mean
-// fewer bins to count and scan (at rho = 0.3 per cell, 1 bin per ~1.5 particles instead of 3 cells
+// fewer bins to count and scan (at rho = 0.3 per cell, ~1 bin per particle instead of 3 cells
 // per particle) and slightly longer ranges, which the masked blocks absorb: choose_group() picks
-// ~1.5 particles per bin.
+// ~1 particle per bin (the fastest of 2, 3 and 5 cells per bin at rho = 0.3).
 //
 // build() also gives every owned particle i its rank dest(i) in bin order among the owned
 // particles (owned particles lie in inner cells only, ghosts in the ghost layer only, so ghost and
@@ -38,7 +38,7 @@ class VicsekCellBins {
   using Particles = ParticleArrays<2, Mem>;
   static constexpr int kLanes = 4;
 
-  // Cells per bin for `per_cell` expected particles per cell: ~1.5 particles per bin, at least 1.
+  // Cells per bin for `per_cell` expected particles per cell: ~1 particle per bin, at least 1.
   static int choose_group(double per_cell);
 
   // (cnx, cny): local cell block with its ghost layer; (lox, loy): global coordinate of local cell 0.

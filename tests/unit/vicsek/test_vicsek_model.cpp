@@ -111,7 +111,7 @@ TEST_CASE("cell-list neighbours equal a brute-force O(N^2) search", "[vicsek]") 
 }
 
 TEST_CASE("a noise-free step turns each heading to its brute-force neighbourhood's mean direction", "[vicsek]") {
-  // rho 2: several particles per cell, rows longer than one SIMD block; rho 0.3: bins of 5 cells
+  // rho 2: several particles per cell, rows longer than one SIMD block; rho 0.3: bins of 3 cells
   for (auto [radius, rho] : {std::pair{1.0, 2.0}, {1.6, 2.0}, {1.0, 0.3}}) {
     VicsekParams p;
     p.L = 12;
