@@ -1,9 +1,10 @@
 #include "nn/conv.hpp"
 
-#include "nn/gemm.hpp"
 #include <utility>
 #include <vector>
 
+#include "nn/conv_columns.hpp"
+#include "nn/gemm.hpp"
 #include "nn/lane_sum.hpp"
 #include "nn/parameter_init.hpp"
 #include "nn/tensor_ops.hpp"
@@ -55,6 +56,7 @@ Conv<T>::Conv(const ConvOptions& options, uint64_t seed, uint64_t stream) : opt_
   pointwise_ = geo_.window_volume() == 1 && !opt_.periodic;
   for (int d = 0; d < 3; ++d) pointwise_ = pointwise_ && geo_.s[d] == 1 && geo_.p[d] == 0;
   if (!pointwise_) col_ = Tensor<T>("conv_col", geo_.out_volume(), ck);
+  if (has_padding(geo_)) pad_ = Tensor<T>("conv_pad", size_t(opt_.in_channels) * padded_volume(geo_), 1);
   if (!pointwise_) dcol_ = Tensor<T>("conv_dcol", geo_.out_volume(), ck);
 }
 
@@ -78,14 +80,40 @@ Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> Conv<T>::build_col(const Tensor<
                 : Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(col_);
   const WindowGeometry g = geo_;
   const int kvol = g.window_volume();
-  const size_t invol = g.in_volume(), ld = col.stride(1);
+  const size_t ld = col.stride(1);
   const T* const xb = x.data() + b * x.stride(1);
+  const bool padded = has_padding(g);
+  // the planes im2col reads: padded copies, or the input itself
+  const T* const planes = padded ? pad_.data() : xb;
+  const size_t plane_size = padded ? padded_volume(g) : g.in_volume();
+  if (padded) {
+    T* const pd = pad_.data();
+    const size_t invol = g.in_volume();
+    Kokkos::parallel_for(
+        "Conv::pad", Kokkos::RangePolicy<ExecSpace>(0, opt_.in_channels),
+        KOKKOS_LAMBDA(const size_t ci) { pad_plane(g, xb + ci * invol, pd + ci * plane_size); });
+  }
   T* const cd = col.data();
   Kokkos::parallel_for(
       "Conv::im2col", Kokkos::RangePolicy<ExecSpace>(0, ck), KOKKOS_LAMBDA(const size_t j) {
-        g.im2col_column(xb + (j / kvol) * invol, int(j % kvol), cd + j * ld);
+        im2col_column(g, planes + (j / kvol) * plane_size, int(j % kvol), cd + j * ld);
       });
   return col;
+}
+
+template <class T>
+void Conv<T>::fill_bias(Tensor<T>& y, size_t b0, size_t b1, bool with_bias) {
+  const size_t ovol = geo_.out_volume(), cout = opt_.out_channels, ld = y.stride(1);
+  T* const yd = y.data();
+  const auto bias = bias_.value;
+  const T on = with_bias ? T(1) : T(0);
+  Kokkos::parallel_for(
+      "Conv::bias", Kokkos::RangePolicy<ExecSpace>(0, cout * (b1 - b0)), KOKKOS_LAMBDA(const size_t cb) {
+        const size_t c = cb % cout, b = b0 + cb / cout;
+        const T v = on * bias(c, 0);
+        T* const row = yd + b * ld + c * ovol;
+        for (size_t o = 0; o < ovol; ++o) row[o] = v;
+      });
 }
 
 template <class T>
@@ -95,87 +123,107 @@ void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache
          " channels)");
   const size_t B = x.extent(1), ovol = geo_.out_volume(), cout = opt_.out_channels;
   ensure_shape(y, "conv_y", out_features(), B);
-  const auto yy = y;
-  const auto bias = bias_.value;
-  const T on = with_bias ? T(1) : T(0);
-  Kokkos::parallel_for(
-      "Conv::bias", Kokkos::RangePolicy<ExecSpace>(0, cout * B), KOKKOS_LAMBDA(const size_t cb) {
-        const size_t c = cb % cout, b = cb / cout;
-        const T v = on * bias(c, 0);
-        for (size_t o = 0; o < ovol; ++o) yy(c * ovol + o, b) = v;
-      });
   const size_t ck = col_width();
-  if (pointwise_) {  // col of sample b is x_b itself, the column-major (S, Cin) matrix
-    col_cache_of_ = nullptr;
-    if (const int blocks = sample_blocks(B)) return apply_blocks(x, y, false, blocks);
-    for (size_t b = 0; b < B; ++b)
-      gemm("N", "T", T(1), sample_matrix(x, b, ovol, ck), weight_.value, T(1), sample_matrix(y, b, ovol, cout));
-    return;
-  }
+  col_cache_of_ = nullptr;
   if (cache_col) {
-    col_cache_of_ = nullptr;
-    if (ovol * ck * B > kColCacheEntries) {
+    if (pointwise_ || ovol * ck * B > kColCacheEntries) {  // pointwise: col of sample b is x_b itself
       cache_col = false;
     } else {
       ensure_shape(col_cache_, "conv_col_cache", ovol, ck * B);
       col_cache_of_ = x.data();
     }
   }
-  if (const int blocks = sample_blocks(B)) return apply_blocks(x, y, cache_col, blocks);
-  for (size_t b = 0; b < B; ++b) {
-    const auto col = build_col(x, b, cache_col);
+  if (const int blocks = sample_blocks(B)) {
+    fill_bias(y, 0, B, with_bias);
+    return apply_blocks(x, y, cache_col, blocks);
+  }
+  for (size_t b = 0; b < B; ++b) {  // y_b = bias, then += col W^T while y_b is in cache
+    fill_bias(y, b, b + 1, with_bias);
+    const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
+                                : build_col(x, b, cache_col);
     gemm("N", "T", T(1), col, weight_.value, T(1), sample_matrix(y, b, ovol, cout));
   }
 }
 
 template <class T>
+bool Conv<T>::col_cached(const Tensor<T>& x, size_t B) const {
+  return col_cache_of_ == x.data() && col_cache_.extent(1) == col_width() * B;
+}
+
+template <class T>
+void Conv<T>::weight_grad_sample(const Tensor<T>& dy, const Tensor<T>& x, size_t b, bool cached) {
+  const size_t ovol = geo_.out_volume(), cout = opt_.out_channels, ck = col_width();
+  const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
+                   : cached   ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
+                                  Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
+                              : build_col(x, b, false);
+  gemm("T", "N", T(1), sample_matrix(dy, b, ovol, cout), col, T(1), weight_.grad);
+}
+
+template <class T>
 void Conv<T>::weight_grad(const Tensor<T>& dy, const Tensor<T>& x) {
-  const size_t ovol = geo_.out_volume(), cout = opt_.out_channels;
-  const size_t ck = col_width();
-  const bool cached = col_cache_of_ == x.data() && col_cache_.extent(1) == ck * dy.extent(1);
+  const bool cached = col_cached(x, dy.extent(1));
   if (const int blocks = sample_blocks(dy.extent(1))) return weight_grad_blocks(dy, x, cached, blocks);
-  for (size_t b = 0; b < dy.extent(1); ++b) {
-    const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
-                     : cached   ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(Kokkos::subview(
-                                    col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
-                                : build_col(x, b, false);
-    gemm("T", "N", T(1), sample_matrix(dy, b, ovol, cout), col, T(1), weight_.grad);
-  }
+  for (size_t b = 0; b < dy.extent(1); ++b) weight_grad_sample(dy, x, b, cached);
+}
+
+template <class T>
+void Conv<T>::bias_sums(const Tensor<T>& dy, size_t b0, size_t b1, Tensor<T>& sums) {
+  const size_t ovol = geo_.out_volume(), ld = dy.stride(1);
+  const auto acc = sums;
+  const T* const d = dy.data();
+  Kokkos::parallel_for(
+      "Conv::bias_grad", Kokkos::RangePolicy<ExecSpace>(0, opt_.out_channels), KOKKOS_LAMBDA(const size_t c) {
+        T s = acc(c, 0);
+        for (size_t b = b0; b < b1; ++b) s += lane_sum(d + b * ld + c * ovol, ovol);
+        acc(c, 0) = s;
+      });
 }
 
 template <class T>
 void Conv<T>::bias_grad(const Tensor<T>& dy) {
-  const size_t ovol = geo_.out_volume(), B = dy.extent(1), ld = dy.stride(1);
-  const auto db = bias_.grad;
-  const T* const d = dy.data();
+  ensure_shape(bias_sums_, "conv_bias_sums", opt_.out_channels, 1);
+  Kokkos::deep_copy(bias_sums_, T(0));
+  bias_sums(dy, 0, dy.extent(1), bias_sums_);
+  add_bias_sums();
+}
+
+template <class T>
+void Conv<T>::add_bias_sums() {
+  const auto db = bias_.grad, sums = bias_sums_;
   Kokkos::parallel_for(
-      "Conv::bias_grad", Kokkos::RangePolicy<ExecSpace>(0, opt_.out_channels), KOKKOS_LAMBDA(const size_t c) {
-        T s = 0;
-        for (size_t b = 0; b < B; ++b) s += lane_sum(d + b * ld + c * ovol, ovol);
-        db(c, 0) += s;
+      "Conv::bias_grad_add", Kokkos::RangePolicy<ExecSpace>(0, opt_.out_channels),
+      KOKKOS_LAMBDA(const size_t c) { db(c, 0) += sums(c, 0); });
+}
+
+template <class T>
+void Conv<T>::adjoint_sample(const Tensor<T>& dy, Tensor<T>& dx, size_t b) {
+  const size_t ovol = geo_.out_volume(), cout = opt_.out_channels, ck = col_width();
+  if (pointwise_) {  // dx_b (S, Cin) = dy_b (S, Cout) W (Cout, Cin)
+    gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), sample_matrix(dx, b, ovol, ck));
+    return;
+  }
+  gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
+  const WindowGeometry g = geo_;
+  const size_t ld = dcol_.stride(1), invol = g.in_volume(), pvol = padded_volume(g);
+  const bool padded = has_padding(g);
+  const T* const dc = dcol_.data();
+  T* const pd = pad_.data();
+  T* const dxb = dx.data() + b * dx.stride(1);
+  Kokkos::parallel_for(
+      "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, opt_.in_channels), KOKKOS_LAMBDA(const int ci) {
+        if (!padded) return col2im_padded(g, dc, ld, ci, dxb + ci * invol);
+        col2im_padded(g, dc, ld, ci, pd + ci * pvol);
+        unpad_plane(g, pd + ci * pvol, dxb + ci * invol);
       });
 }
 
 template <class T>
 void Conv<T>::adjoint(const Tensor<T>& dy, Tensor<T>& dx) {
-  const size_t B = dy.extent(1), ovol = geo_.out_volume(), cout = opt_.out_channels, ck = col_width();
+  const size_t B = dy.extent(1);
   ensure_shape(dx, "conv_dx", in_features(), B);
   if (const int blocks = sample_blocks(B)) return adjoint_blocks(dy, dx, blocks);
-  if (pointwise_) {  // dx_b (S, Cin) = dy_b (S, Cout) W (Cout, Cin)
-    for (size_t b = 0; b < B; ++b)
-      gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), sample_matrix(dx, b, ovol, ck));
-    return;
-  }
-  const WindowGeometry g = geo_;
-  const size_t ld = dcol_.stride(1), invol = g.in_volume();
-  const T* const dc = dcol_.data();
-  for (size_t b = 0; b < B; ++b) {
-    gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
-    T* const dxb = dx.data() + b * dx.stride(1);
-    Kokkos::parallel_for(
-        "Conv::col2im", Kokkos::RangePolicy<ExecSpace>(0, opt_.in_channels),
-        KOKKOS_LAMBDA(const int ci) { g.col2im_plane(dc, ld, ci, dxb + ci * invol); });
-  }
+  for (size_t b = 0; b < B; ++b) adjoint_sample(dy, dx, b);
 }
 
 template <class T>
@@ -194,8 +242,24 @@ void Conv<T>::backward_parameters(const Tensor<T>& dy) {
 
 template <class T>
 void Conv<T>::backward(const Tensor<T>& dy, Tensor<T>& dx) {
-  backward_parameters(dy);
-  adjoint(dy, dx);
+  const size_t B = dy.extent(1);
+  if (sample_blocks(B)) {
+    backward_parameters(dy);
+    return adjoint(dy, dx);
+  }
+  if (dy.extent(0) != out_features() || B != x_.extent(1)) fail(kind(), "::backward: dy shape does not match forward");
+  // One sample at a time: dy_b is read by the weight gradient, the bias sums and the adjoint while it
+  // is in cache (the same sums, in the same order, as backward_parameters + adjoint).
+  ensure_shape(dx, "conv_dx", in_features(), B);
+  ensure_shape(bias_sums_, "conv_bias_sums", opt_.out_channels, 1);
+  Kokkos::deep_copy(bias_sums_, T(0));
+  const bool cached = col_cached(x_, B);
+  for (size_t b = 0; b < B; ++b) {
+    weight_grad_sample(dy, x_, b, cached);
+    bias_sums(dy, b, b + 1, bias_sums_);
+    adjoint_sample(dy, dx, b);
+  }
+  add_bias_sums();
 }
 
 template <class T>

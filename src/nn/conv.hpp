@@ -10,8 +10,8 @@
 //   y_b viewed as the column-major (S_out, Cout) matrix = col W^T               (one GEMM)
 //   backward: dW += dy_b^T col,  dcol = dy_b W,  dx_b = col^T-scatter of dcol    (gathered per
 //   input entry through the inverse window map: no atomics, deterministic).
-// im2col and col2im run column by column and channel by channel (WindowGeometry::im2col_column /
-// col2im_plane: contiguous inner loops over output rows, deterministic sums without atomics). A pointwise conv (kernel 1, stride 1, no
+// im2col and col2im work on padded copies of the input channel planes (conv_columns.hpp): a strided
+// copy / accumulation per output row without edge tests, deterministic sums without atomics. A pointwise conv (kernel 1, stride 1, no
 // padding) has col = x_b: its GEMMs read x_b and write dx_b directly.
 // forward keeps every sample's col for backward when the batch's cols have <= 2^25 entries,
 // else backward rebuilds them (memory S_out*Cin*kvol per sample only). The layer is affine in x, so the dual form is the same maps applied to tangents:
@@ -57,9 +57,16 @@ class Conv : public Layer<T> {
 
  private:
   void apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache_col);
+  void fill_bias(Tensor<T>& y, size_t b0, size_t b1, bool with_bias);  // y_b = bias (or 0), b in [b0, b1)
+  bool col_cached(const Tensor<T>& x, size_t B) const;                 // col_cache_ holds x's cols
   void weight_grad(const Tensor<T>& dy, const Tensor<T>& x);
+  void weight_grad_sample(const Tensor<T>& dy, const Tensor<T>& x, size_t b, bool cached);
   void bias_grad(const Tensor<T>& dy);
+  // sums(c) += sum over samples [b0, b1) and outputs of dy(c, o, b); add_bias_sums: db += bias_sums_
+  void bias_sums(const Tensor<T>& dy, size_t b0, size_t b1, Tensor<T>& sums);
+  void add_bias_sums();
   void adjoint(const Tensor<T>& dy, Tensor<T>& dx);
+  void adjoint_sample(const Tensor<T>& dy, Tensor<T>& dx, size_t b);
   // col of sample b of x into col_ or, when caching, into the batch cache; returns where it is.
   Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> build_col(const Tensor<T>& x, size_t b, bool cache_col);
   // Multi-threaded host spaces: each thread takes a block of samples (conv_sample_blocks.cpp).
@@ -72,7 +79,10 @@ class Conv : public Layer<T> {
   WindowGeometry geo_;
   Parameter<T> weight_, bias_;
   Tensor<T> col_, dcol_;  // (S_out, Cin * kvol) per-sample scratch
+  Tensor<T> pad_;         // (Cin * padded volume, 1): padded input planes / col2im accumulators
+  Tensor<T> bias_sums_;   // (Cout, 1)
   Tensor<T> block_col_, block_dcol_, block_wgrad_;  // per sample block: (S_out, Cin*kvol*P), (Cout*Cin*kvol, P)
+  Tensor<T> block_pad_;                             // (Cin * padded volume, P)
   Tensor<T> x_, xdot_;
   Tensor<T> col_cache_;             // (S_out, Cin*kvol*B): forward's col of every sample, reused by
   const T* col_cache_of_ = nullptr;  // backward when small enough (kColCacheEntries)

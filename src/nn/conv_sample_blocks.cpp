@@ -8,6 +8,7 @@
 // added in block order afterwards (deterministic for a given thread count). Device spaces and
 // one-thread hosts never come here.
 #include "nn/conv.hpp"
+#include "nn/conv_columns.hpp"
 #include "nn/gemm.hpp"
 
 namespace macrodyn::nn {
@@ -29,14 +30,6 @@ inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
   return {B * p / blocks, B * (p + 1) / blocks};
 }
 
-// im2col of one sample xb into col (ovol x ck, leading dimension ld), on the calling thread.
-template <class T>
-void im2col_sample(const WindowGeometry& g, const T* xb, T* col, size_t ld, size_t ck) {
-  const int kvol = g.window_volume();
-  const size_t invol = g.in_volume();
-  for (size_t j = 0; j < ck; ++j) g.im2col_column(xb + (j / kvol) * invol, int(j % kvol), col + j * ld);
-}
-
 }  // namespace
 
 template <class T>
@@ -48,6 +41,10 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
   T* const cols = cache_col ? col_cache_.data() : block_col_.data();
   const size_t ldcol = cache_col ? col_cache_.stride(1) : block_col_.stride(1);
   const WindowGeometry g = geo_;
+  const int cin = opt_.in_channels;
+  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * padded_volume(g), blocks);
+  T* const pads = block_pad_.data();
+  const size_t pad_stride = block_pad_.stride(1);
   const T* const xd = x.data();
   T* const yd = y.data();
   const T* const w = weight_.value.data();
@@ -61,7 +58,7 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
           size_t ld = ovol;
           if (!pointwise) {
             T* const c = cols + (cache_col ? b : size_t(p)) * ck * ldcol;
-            im2col_sample(g, xd + b * xs, c, ldcol, ck);
+            im2col_sample(g, cin, xd + b * xs, pads + size_t(p) * pad_stride, c, ldcol);
             col = c;
             ld = ldcol;
           }
@@ -85,6 +82,10 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool c
   T* const parts = block_wgrad_.data();
   const size_t part_stride = block_wgrad_.stride(1);
   const WindowGeometry g = geo_;
+  const int cin = opt_.in_channels;
+  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * padded_volume(g), blocks);
+  T* const pads = block_pad_.data();
+  const size_t pad_stride = block_pad_.stride(1);
   const T* const xd = x.data();
   const T* const dyd = dy.data();
   const size_t xs = x.stride(1), dys = dy.stride(1);
@@ -97,7 +98,7 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool c
           size_t ld = ovol;
           if (!pointwise) {
             T* const c = cols + (cached ? b : size_t(p)) * ck * ldcol;
-            if (!cached) im2col_sample(g, xd + b * xs, c, ldcol, ck);
+            if (!cached) im2col_sample(g, cin, xd + b * xs, pads + size_t(p) * pad_stride, c, ldcol);
             col = c;
             ld = ldcol;
           }
@@ -128,6 +129,9 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
   const size_t ld = block_dcol_.stride(1);
   const WindowGeometry g = geo_;
   const int cin = opt_.in_channels;
+  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * padded_volume(g), blocks);
+  T* const pads = block_pad_.data();
+  const size_t pad_stride = block_pad_.stride(1);
   const T* const w = weight_.value.data();
   const int ldw = static_cast<int>(weight_.value.stride(1));
   const T* const dyd = dy.data();
@@ -147,7 +151,7 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
           // dcol (ovol x ck) = dy_b (ovol x cout) W (cout x ck)
           gemm_detail::blas('N', 'N', int(ovol), int(ck), cout, T(1), dyd + b * dys, int(ovol), w, ldw, T(0), dcol,
                             int(ld));
-          for (int ci = 0; ci < cin; ++ci) g.col2im_plane(dcol, ld, ci, dxb + size_t(ci) * g.in_volume());
+          col2im_sample(g, cin, dcol, ld, pads + size_t(p) * pad_stride, dxb);
         }
       });
   Kokkos::fence();
