@@ -11,8 +11,11 @@
 //   bench closure_pooled ae_epoch_s               one autoencoder epoch (L_AE with the condition-number loss,
 //                                                 exact gradient, Adam) over `configurations` (one batch)
 //   bench closure_pooled ae_total_s               all epochs + the setup pass (moment and input scaling)
+//   bench closure_pooled ae_total_cpu_s_max_rank  process CPU seconds of ae_total_s, max over ranks (the work per
+//                                                 rank, readable on a machine shared with other jobs)
 //   bench closure_pooled latent_precompute_s      the L_x,p forms of those configurations: reduced Gram
 //                                                 matrix + Jacobian columns of `partial_atoms` atoms each
+//   bench closure_pooled latent_precompute_cpu_s_max_rank   its process CPU seconds, max over ranks
 //   bench closure_pooled latent_epoch_ms          one L_x,p epoch over `latent_samples` forms (MLP 128-128)
 //   bench closure_pooled peak_rss_mb              peak resident memory, max over ranks (whole process)
 //   bench closure_pooled states_mb_per_rank       this rank's share of the microstates

@@ -36,7 +36,7 @@ PooledEncoderT<T>::PooledEncoderT(std::shared_ptr<nn::Sequential<T>> atom_net, M
 
 template <class T>
 size_t PooledEncoderT<T>::chunk_bytes() const {
-  const size_t C = std::min(chunk_, std::max<size_t>(slice_.count, 1));
+  const size_t C = chunk_;  // chunks take atoms of several configurations: full unless the data is smaller
   size_t width = kDescriptor;  // x
   for (size_t i = 0; i < net_->size(); ++i) width += net_->layer_ptr(i)->out_features();
   // values and 6 tangents of every activation, twice (forward caches and backward gradients), plus the
