@@ -23,6 +23,10 @@
 //                     positions (the D-wide field `image`, when given, counts the wraps)
 //                     and hands particles that changed block to the neighbouring ranks. Discards
 //                     the ghosts. The order of owned particles afterwards is unspecified.
+//                     migrate(p, {}, true): the caller has already wrapped and binned every owned
+//                     particle with binner() (e.g. in its integration kernel), which saves a pass.
+//   binner()          the wrap-and-bin rule as a kernel-callable object (wrap(d, x_d, wraps),
+//                     cell(d, x_d)), exactly as migrate and distribute apply it.
 //   permute_owned(p, order)   reorders owned particles: new i = old order(i) (sorting for locality
 //                     and for a rank-count-independent order); call before build_ghosts.
 //   build_ghosts(p)   builds the ghost layer and records the send lists ("swaps"): for each axis d,
@@ -58,6 +62,30 @@
 #include "decomp/particle_comm_buffer.hpp"
 
 namespace macrodyn {
+
+// Wrap-and-bin rule of ParticleExchange<D, ...> (see binner()): copyable into kernels.
+template <int D>
+struct ParticleBinner {
+  KArray<double, D> L, inv_h;
+  KArray<int, D> n, periodic;
+
+  // Wraps coordinate d into [0, L_d) along a periodic axis when it lies outside; true when it did
+  // (then `wraps` holds the box lengths removed, possibly 0 after rounding).
+  KOKKOS_INLINE_FUNCTION bool wrap(int d, double& xd, double& wraps) const {
+    if (!(periodic[d] && (xd < 0.0 || xd >= L[d]))) return false;
+    double k = kmath::floor(xd / L[d]);
+    xd -= k * L[d];
+    if (xd >= L[d]) xd -= L[d], k += 1.0;
+    if (xd < 0.0) xd += L[d], k -= 1.0;
+    wraps = k;
+    return true;
+  }
+  // Global cell of coordinate d (clamped into the grid): the owner rule.
+  KOKKOS_INLINE_FUNCTION int cell(int d, double xd) const {
+    const int c = static_cast<int>(kmath::floor(xd * inv_h[d]));
+    return c < 0 ? 0 : (c >= n[d] ? n[d] - 1 : c);
+  }
+};
 
 template <int D, class ExecSpace>
 class ParticleExchange {
@@ -97,6 +125,12 @@ class ParticleExchange {
   int cell_hi(int d) const { return hi_[d]; }
   const std::array<double, D>& box_length() const { return L_; }
   const CartDecomposition<D>& decomposition() const { return decomp_; }
+
+  ParticleBinner<D> binner() const {
+    ParticleBinner<D> b{KArray<double, D>(L_), KArray<double, D>(inv_h_), KArray<int, D>(n_), {}};
+    for (int d = 0; d < D; ++d) b.periodic[d] = decomp_.periodic(d) ? 1 : 0;
+    return b;
+  }
 
   // ---------------------------------------------------------------------------------------------
   void distribute(Particles& p, ParticleField image = {}) {
@@ -150,9 +184,9 @@ class ParticleExchange {
   }
 
   // ---------------------------------------------------------------------------------------------
-  void migrate(Particles& p, ParticleField image = {}) {
+  void migrate(Particles& p, ParticleField image = {}, bool binned = false) {
     p.n_ghost = 0;
-    wrap_and_bin(p, image);
+    if (!binned) wrap_and_bin(p, image);
     int lost = 0;
     for (int d = 0; d < D; ++d) {
       const int P = decomp_.process_dims()[d];
@@ -253,26 +287,18 @@ class ParticleExchange {
     auto x = p.x;
     auto cell = p.cell;
     auto aux = p.aux;
-    const KArray<double, D> L(L_), inv_h(inv_h_);
-    const KArray<int, D> n(n_);
-    KArray<int, D> periodic;
-    for (int d = 0; d < D; ++d) periodic[d] = decomp_.periodic(d) ? 1 : 0;
+    const ParticleBinner<D> bin = binner();
     const bool count_images = image.width > 0;
     const int image_first = image.first;
     Kokkos::parallel_for(
         "particle_wrap_bin", Policy(0, p.n_local), KOKKOS_LAMBDA(int i) {
           for (int d = 0; d < D; ++d) {
-            double xd = x(i, d);
-            if (periodic[d] && (xd < 0.0 || xd >= L[d])) {
-              double k = kmath::floor(xd / L[d]);
-              xd -= k * L[d];
-              if (xd >= L[d]) xd -= L[d], k += 1.0;
-              if (xd < 0.0) xd += L[d], k -= 1.0;
+            double xd = x(i, d), k = 0.0;
+            if (bin.wrap(d, xd, k)) {
               x(i, d) = xd;
               if (count_images) aux(i, image_first + d) += k;
             }
-            int c = static_cast<int>(kmath::floor(xd * inv_h[d]));
-            cell(i, d) = c < 0 ? 0 : (c >= n[d] ? n[d] - 1 : c);
+            cell(i, d) = bin.cell(d, xd);
           }
         });
     Kokkos::fence();

@@ -51,7 +51,7 @@ void VicsekCellBins::build(const Particles& p, int heading_col) {
   using Policy = Kokkos::RangePolicy<Exec>;
   Kokkos::parallel_for(
       "vicsek_bin_count", Policy(0, n), KOKKOS_LAMBDA(int i) {
-        Kokkos::atomic_increment(&count((cell(i, 1) - loy) * nbx + cb(cell(i, 0) - lox)));
+        Kokkos::atomic_fetch_add(&count((cell(i, 1) - loy) * nbx + cb(cell(i, 0) - lox)), 1);
       });
   // Slot offsets: row totals, a scan over rows, then each row's bins with a running sum.
   Kokkos::parallel_for(

@@ -64,15 +64,18 @@ VicsekModel::VicsekModel(MPI_Comm comm, const VicsekParams& params) : params_(pa
                                            VicsekCellBins::choose_group(params.rho * cell_width * cell_width));
 }
 
+// Owned positions are always wrapped and binned here: by distribute (construction, restore), by
+// the step kernel (with the exchange's binner) or by lattice()'s full migrate.
 void VicsekModel::prepare_neighbours() {
-  exchange_->migrate(p_);
+  exchange_->migrate(p_, {}, /*binned=*/true);
   exchange_->build_ghosts(p_);
   bins_->build(p_, kHeading.first);
 }
 
 // One kernel over blocks of kBlock owned particles: the neighbour sums (irregular reads of the
 // cell-sorted copy), then the heading arithmetic of the whole block in branch-free loops over small
-// local arrays (vectorisable), then the new state written at each particle's rank in cell order.
+// local arrays (vectorisable), then the new state written at each particle's rank in cell order,
+// positions wrapped into the box and binned by the exchange's rule (so migrate need not).
 void VicsekModel::step() {
   prepare_neighbours();
   const int nloc = p_.n_local;
@@ -82,6 +85,7 @@ void VicsekModel::step() {
   auto id = p_.id;
   auto u = p_.field(kHeading);
   auto nx = next_.x;
+  auto ncell = next_.cell;
   auto nid = next_.id;
   auto nu = next_.field(kHeading);
   auto start = bins_->start;
@@ -96,6 +100,7 @@ void VicsekModel::step() {
   const double step_len = params_.speed * params_.dt;
   const CounterRng rng(params_.seed, params_.stream);
   const uint32_t t = static_cast<uint32_t>(step_);
+  const ParticleBinner<2> bin = exchange_->binner();
   constexpr int kBlock = 8;
   Kokkos::parallel_for(
       "vicsek_step", Kokkos::RangePolicy<Exec>(0, (nloc + kBlock - 1) / kBlock), KOKKOS_LAMBDA(int b) {
@@ -116,8 +121,14 @@ void VicsekModel::step() {
         for (int l = 0; l < kBlock; ++l) new_heading(fx[l], fy[l], a[l], ux[l], uy[l]);
         for (int l = 0; l < m; ++l) {
           const int i = i0 + l, d = dest(i);
-          nx(d, 0) = x(i, 0) + step_len * u(i, 0);  // velocity at time t (the old heading)
-          nx(d, 1) = x(i, 1) + step_len * u(i, 1);
+          double xn = x(i, 0) + step_len * u(i, 0), yn = x(i, 1) + step_len * u(i, 1);  // old heading
+          double wraps = 0.0;
+          bin.wrap(0, xn, wraps);
+          bin.wrap(1, yn, wraps);
+          nx(d, 0) = xn;
+          nx(d, 1) = yn;
+          ncell(d, 0) = bin.cell(0, xn);
+          ncell(d, 1) = bin.cell(1, yn);
           nid(d) = ids[l];
           nu(d, 0) = ux[l];
           nu(d, 1) = uy[l];

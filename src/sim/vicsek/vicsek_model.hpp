@@ -98,7 +98,7 @@ class VicsekModel {
   // Every particle, sorted by id, on every rank (collective; small systems only).
   std::vector<VicsekParticle> gather() const;
   // Owned particles' exact state for checkpoints: ids and (x, y, u_x, u_y) per particle (kStateWidth
-  // values), positions as integrated (not re-wrapped).
+  // values), positions wrapped into the box as the step left them.
   void owned_state(std::vector<int64_t>& ids, std::vector<double>& state) const;
   // Replaces every particle by `state` (any subset per rank, all N together; e.g. id blocks read
   // from a checkpoint) at step index `step` (collective). The run continues bit-identically. Headings
