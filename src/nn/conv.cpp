@@ -56,7 +56,7 @@ Conv<T>::Conv(const ConvOptions& options, uint64_t seed, uint64_t stream) : opt_
   pointwise_ = geo_.window_volume() == 1 && !opt_.periodic;
   for (int d = 0; d < 3; ++d) pointwise_ = pointwise_ && geo_.s[d] == 1 && geo_.p[d] == 0;
   if (!pointwise_) col_ = Tensor<T>("conv_col", geo_.out_volume(), ck);
-  if (has_padding(geo_)) pad_ = Tensor<T>("conv_pad", size_t(opt_.in_channels) * padded_volume(geo_), 1);
+  if (copies_planes(geo_)) pad_ = Tensor<T>("conv_pad", size_t(opt_.in_channels) * plane_volume(geo_), 1);
   if (!pointwise_) dcol_ = Tensor<T>("conv_dcol", geo_.out_volume(), ck);
 }
 
@@ -69,23 +69,18 @@ std::vector<double> Conv<T>::hyper_parameters() const {
   return h;
 }
 
-constexpr size_t kColCacheEntries = size_t(1) << 25;
-
 template <class T>
-Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> Conv<T>::build_col(const Tensor<T>& x, size_t b, bool cache_col) {
+Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> Conv<T>::build_col(const Tensor<T>& x, size_t b) {
   const size_t ck = col_width();
-  const Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> col =
-      cache_col ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
-                      Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
-                : Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(col_);
+  const Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> col = col_;
   const WindowGeometry g = geo_;
   const int kvol = g.window_volume();
   const size_t ld = col.stride(1);
   const T* const xb = x.data() + b * x.stride(1);
-  const bool padded = has_padding(g);
+  const bool padded = copies_planes(g);
   // the planes im2col reads: padded copies, or the input itself
   const T* const planes = padded ? pad_.data() : xb;
-  const size_t plane_size = padded ? padded_volume(g) : g.in_volume();
+  const size_t plane_size = padded ? plane_volume(g) : g.in_volume();
   if (padded) {
     T* const pd = pad_.data();
     const size_t invol = g.in_volume();
@@ -117,54 +112,37 @@ void Conv<T>::fill_bias(Tensor<T>& y, size_t b0, size_t b1, bool with_bias) {
 }
 
 template <class T>
-void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache_col) {
+void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias) {
   if (x.extent(0) != in_features())
     fail(kind(), ": input has ", x.extent(0), " features, expected ", in_features(), " (", opt_.in_channels,
          " channels)");
   const size_t B = x.extent(1), ovol = geo_.out_volume(), cout = opt_.out_channels;
   ensure_shape(y, "conv_y", out_features(), B);
   const size_t ck = col_width();
-  col_cache_of_ = nullptr;
-  if (cache_col) {
-    if (pointwise_ || ovol * ck * B > kColCacheEntries) {  // pointwise: col of sample b is x_b itself
-      cache_col = false;
-    } else {
-      ensure_shape(col_cache_, "conv_col_cache", ovol, ck * B);
-      col_cache_of_ = x.data();
-    }
-  }
   if (const int blocks = sample_blocks(B)) {
     fill_bias(y, 0, B, with_bias);
-    return apply_blocks(x, y, cache_col, blocks);
+    return apply_blocks(x, y, blocks);
   }
   for (size_t b = 0; b < B; ++b) {  // y_b = bias, then += col W^T while y_b is in cache
     fill_bias(y, b, b + 1, with_bias);
     const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
-                                : build_col(x, b, cache_col);
+                                : build_col(x, b);
     gemm("N", "T", T(1), col, weight_.value, T(1), sample_matrix(y, b, ovol, cout));
   }
 }
 
 template <class T>
-bool Conv<T>::col_cached(const Tensor<T>& x, size_t B) const {
-  return col_cache_of_ == x.data() && col_cache_.extent(1) == col_width() * B;
-}
-
-template <class T>
-void Conv<T>::weight_grad_sample(const Tensor<T>& dy, const Tensor<T>& x, size_t b, bool cached) {
+void Conv<T>::weight_grad_sample(const Tensor<T>& dy, const Tensor<T>& x, size_t b) {
   const size_t ovol = geo_.out_volume(), cout = opt_.out_channels, ck = col_width();
   const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
-                   : cached   ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(
-                                  Kokkos::subview(col_cache_, Kokkos::ALL, std::make_pair(b * ck, (b + 1) * ck)))
-                              : build_col(x, b, false);
+                              : build_col(x, b);
   gemm("T", "N", T(1), sample_matrix(dy, b, ovol, cout), col, T(1), weight_.grad);
 }
 
 template <class T>
 void Conv<T>::weight_grad(const Tensor<T>& dy, const Tensor<T>& x) {
-  const bool cached = col_cached(x, dy.extent(1));
-  if (const int blocks = sample_blocks(dy.extent(1))) return weight_grad_blocks(dy, x, cached, blocks);
-  for (size_t b = 0; b < dy.extent(1); ++b) weight_grad_sample(dy, x, b, cached);
+  if (const int blocks = sample_blocks(dy.extent(1))) return weight_grad_blocks(dy, x, blocks);
+  for (size_t b = 0; b < dy.extent(1); ++b) weight_grad_sample(dy, x, b);
 }
 
 template <class T>
@@ -205,8 +183,8 @@ void Conv<T>::adjoint_sample(const Tensor<T>& dy, Tensor<T>& dx, size_t b) {
   }
   gemm("N", "N", T(1), sample_matrix(dy, b, ovol, cout), weight_.value, T(0), dcol_);
   const WindowGeometry g = geo_;
-  const size_t ld = dcol_.stride(1), invol = g.in_volume(), pvol = padded_volume(g);
-  const bool padded = has_padding(g);
+  const size_t ld = dcol_.stride(1), invol = g.in_volume(), pvol = plane_volume(g);
+  const bool padded = copies_planes(g);
   const T* const dc = dcol_.data();
   T* const pd = pad_.data();
   T* const dxb = dx.data() + b * dx.stride(1);
@@ -228,7 +206,7 @@ void Conv<T>::adjoint(const Tensor<T>& dy, Tensor<T>& dx) {
 
 template <class T>
 void Conv<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*training*/) {
-  apply(x, y, true, true);
+  apply(x, y, true);
   x_ = x;
 }
 
@@ -253,9 +231,8 @@ void Conv<T>::backward(const Tensor<T>& dy, Tensor<T>& dx) {
   ensure_shape(dx, "conv_dx", in_features(), B);
   ensure_shape(bias_sums_, "conv_bias_sums", opt_.out_channels, 1);
   Kokkos::deep_copy(bias_sums_, T(0));
-  const bool cached = col_cached(x_, B);
   for (size_t b = 0; b < B; ++b) {
-    weight_grad_sample(dy, x_, b, cached);
+    weight_grad_sample(dy, x_, b);
     bias_sums(dy, b, b + 1, bias_sums_);
     adjoint_sample(dy, dx, b);
   }
@@ -265,8 +242,8 @@ void Conv<T>::backward(const Tensor<T>& dy, Tensor<T>& dx) {
 template <class T>
 void Conv<T>::forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>& y, Tensor<T>& ydot) {
   if (xdot.extent(1) % x.extent(1) != 0) fail(kind(), "::forward_dual: xdot must have K*B columns");
-  apply(x, y, true, true);
-  apply(xdot, ydot, false, false);
+  apply(x, y, true);
+  apply(xdot, ydot, false);
   x_ = x;
   xdot_ = xdot;
 }

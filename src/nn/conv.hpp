@@ -8,13 +8,15 @@
 // zero or periodic padding.
 // Scheme (im2col + GEMM): per sample, col (S_out, Cin*kvol) gathers the input windows, then
 //   y_b viewed as the column-major (S_out, Cout) matrix = col W^T               (one GEMM)
-//   backward: dW += dy_b^T col,  dcol = dy_b W,  dx_b = col^T-scatter of dcol    (gathered per
-//   input entry through the inverse window map: no atomics, deterministic).
-// im2col and col2im work on padded copies of the input channel planes (conv_columns.hpp): a strided
-// copy / accumulation per output row without edge tests, deterministic sums without atomics. A pointwise conv (kernel 1, stride 1, no
-// padding) has col = x_b: its GEMMs read x_b and write dx_b directly.
-// forward keeps every sample's col for backward when the batch's cols have <= 2^25 entries,
-// else backward rebuilds them (memory S_out*Cin*kvol per sample only). The layer is affine in x, so the dual form is the same maps applied to tangents:
+//   backward: dW += dy_b^T col,  dcol = dy_b W,  dx_b = col2im(dcol) (the adjoint of im2col).
+// im2col and col2im work on padded copies of the input channel planes (conv_columns.hpp): a
+// contiguous copy / accumulation per output row without edge tests, deterministic sums without
+// atomics. A pointwise conv (kernel 1, stride 1, no padding) has col = x_b: its GEMMs read x_b and
+// write dx_b directly. Work goes one sample at a time so that its col, y_b and dy_b stay in cache:
+// forward fills y_b with the bias just before its GEMM; backward rebuilds col_b from x_b (cheaper
+// than keeping the batch's cols, which are kvol/stride^d times larger than x and miss the cache)
+// and uses dy_b for dW, db and dx in turn.
+// The layer is affine in x, so the dual form is the same maps applied to tangents:
 //   ydot = conv(xdot) without bias; dx = conv^T dy; dxdot = conv^T dydot;
 //   dW += grads of (dy, x) and (dydot, xdot), db += sum dy.
 #include <array>
@@ -56,23 +58,22 @@ class Conv : public Layer<T> {
   std::vector<double> hyper_parameters() const override;
 
  private:
-  void apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias, bool cache_col);
+  void apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias);
   void fill_bias(Tensor<T>& y, size_t b0, size_t b1, bool with_bias);  // y_b = bias (or 0), b in [b0, b1)
-  bool col_cached(const Tensor<T>& x, size_t B) const;                 // col_cache_ holds x's cols
   void weight_grad(const Tensor<T>& dy, const Tensor<T>& x);
-  void weight_grad_sample(const Tensor<T>& dy, const Tensor<T>& x, size_t b, bool cached);
+  void weight_grad_sample(const Tensor<T>& dy, const Tensor<T>& x, size_t b);
   void bias_grad(const Tensor<T>& dy);
   // sums(c) += sum over samples [b0, b1) and outputs of dy(c, o, b); add_bias_sums: db += bias_sums_
   void bias_sums(const Tensor<T>& dy, size_t b0, size_t b1, Tensor<T>& sums);
   void add_bias_sums();
   void adjoint(const Tensor<T>& dy, Tensor<T>& dx);
   void adjoint_sample(const Tensor<T>& dy, Tensor<T>& dx, size_t b);
-  // col of sample b of x into col_ or, when caching, into the batch cache; returns where it is.
-  Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> build_col(const Tensor<T>& x, size_t b, bool cache_col);
+  // col of sample b of x into col_ (returned).
+  Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> build_col(const Tensor<T>& x, size_t b);
   // Multi-threaded host spaces: each thread takes a block of samples (conv_sample_blocks.cpp).
   int sample_blocks(size_t B) const;
-  void apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int blocks);
-  void weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool cached, int blocks);
+  void apply_blocks(const Tensor<T>& x, Tensor<T>& y, int blocks);
+  void weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, int blocks);
   void adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks);
 
   ConvOptions opt_;
@@ -84,8 +85,6 @@ class Conv : public Layer<T> {
   Tensor<T> block_col_, block_dcol_, block_wgrad_;  // per sample block: (S_out, Cin*kvol*P), (Cout*Cin*kvol, P)
   Tensor<T> block_pad_;                             // (Cin * padded volume, P)
   Tensor<T> x_, xdot_;
-  Tensor<T> col_cache_;             // (S_out, Cin*kvol*B): forward's col of every sample, reused by
-  const T* col_cache_of_ = nullptr;  // backward when small enough (kColCacheEntries)
   // Kernel 1, stride 1, no padding: col of a sample is the sample itself (no im2col/col2im).
   bool pointwise_ = false;
   size_t col_width() const { return size_t(opt_.in_channels) * geo_.window_volume(); }

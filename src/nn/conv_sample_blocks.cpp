@@ -33,16 +33,16 @@ inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
 }  // namespace
 
 template <class T>
-void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int blocks) {
+void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, int blocks) {
   const size_t B = x.extent(1), ovol = geo_.out_volume(), ck = col_width();
   const int cout = opt_.out_channels;
   const bool pointwise = pointwise_;
-  if (!cache_col && !pointwise) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
-  T* const cols = cache_col ? col_cache_.data() : block_col_.data();
-  const size_t ldcol = cache_col ? col_cache_.stride(1) : block_col_.stride(1);
+  if (!pointwise) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
+  T* const cols = block_col_.data();
+  const size_t ldcol = block_col_.stride(1);
   const WindowGeometry g = geo_;
   const int cin = opt_.in_channels;
-  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * padded_volume(g), blocks);
+  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * plane_volume(g), blocks);
   T* const pads = block_pad_.data();
   const size_t pad_stride = block_pad_.stride(1);
   const T* const xd = x.data();
@@ -57,7 +57,7 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
           const T* col = xd + b * xs;  // pointwise: col = x_b
           size_t ld = ovol;
           if (!pointwise) {
-            T* const c = cols + (cache_col ? b : size_t(p)) * ck * ldcol;
+            T* const c = cols + size_t(p) * ck * ldcol;
             im2col_sample(g, cin, xd + b * xs, pads + size_t(p) * pad_stride, c, ldcol);
             col = c;
             ld = ldcol;
@@ -71,19 +71,19 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, bool cache_col, int
 }
 
 template <class T>
-void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool cached, int blocks) {
+void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, int blocks) {
   const size_t B = dy.extent(1), ovol = geo_.out_volume(), ck = col_width();
   const int cout = opt_.out_channels;
   const bool pointwise = pointwise_;
-  if (!cached && !pointwise) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
+  if (!pointwise) ensure_shape(block_col_, "conv_block_col", ovol, ck * blocks);
   ensure_shape(block_wgrad_, "conv_block_wgrad", size_t(cout) * ck, blocks);
-  T* const cols = cached ? col_cache_.data() : block_col_.data();
-  const size_t ldcol = cached ? col_cache_.stride(1) : block_col_.stride(1);
+  T* const cols = block_col_.data();
+  const size_t ldcol = block_col_.stride(1);
   T* const parts = block_wgrad_.data();
   const size_t part_stride = block_wgrad_.stride(1);
   const WindowGeometry g = geo_;
   const int cin = opt_.in_channels;
-  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * padded_volume(g), blocks);
+  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * plane_volume(g), blocks);
   T* const pads = block_pad_.data();
   const size_t pad_stride = block_pad_.stride(1);
   const T* const xd = x.data();
@@ -97,8 +97,8 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, bool c
           const T* col = xd + b * xs;  // pointwise: col = x_b
           size_t ld = ovol;
           if (!pointwise) {
-            T* const c = cols + (cached ? b : size_t(p)) * ck * ldcol;
-            if (!cached) im2col_sample(g, cin, xd + b * xs, pads + size_t(p) * pad_stride, c, ldcol);
+            T* const c = cols + size_t(p) * ck * ldcol;
+            im2col_sample(g, cin, xd + b * xs, pads + size_t(p) * pad_stride, c, ldcol);
             col = c;
             ld = ldcol;
           }
@@ -129,7 +129,7 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
   const size_t ld = block_dcol_.stride(1);
   const WindowGeometry g = geo_;
   const int cin = opt_.in_channels;
-  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * padded_volume(g), blocks);
+  ensure_shape(block_pad_, "conv_block_pad", size_t(cin) * plane_volume(g), blocks);
   T* const pads = block_pad_.data();
   const size_t pad_stride = block_pad_.stride(1);
   const T* const w = weight_.value.data();
@@ -159,8 +159,8 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
 
 #define MACRODYN_CONV_BLOCKS(T)                                                                       \
   template int Conv<T>::sample_blocks(size_t) const;                                                \
-  template void Conv<T>::apply_blocks(const Tensor<T>&, Tensor<T>&, bool, int);                     \
-  template void Conv<T>::weight_grad_blocks(const Tensor<T>&, const Tensor<T>&, bool, int);         \
+  template void Conv<T>::apply_blocks(const Tensor<T>&, Tensor<T>&, int);                           \
+  template void Conv<T>::weight_grad_blocks(const Tensor<T>&, const Tensor<T>&, int);               \
   template void Conv<T>::adjoint_blocks(const Tensor<T>&, Tensor<T>&, int);
 MACRODYN_CONV_BLOCKS(float)
 MACRODYN_CONV_BLOCKS(double)
