@@ -104,6 +104,12 @@ KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum(const StartView& start, const 
     const int64_t end = start(row + b_hi + 1);
     int64_t k = start(row + b_lo);
     const vi E = {end, end, end, end};
+    if (dy == 1) {  // the leading row: read here first, in slot order; fetch ahead (measured ~7%)
+      __builtin_prefetch(bx + end + 64);
+      __builtin_prefetch(by + end + 64);
+      __builtin_prefetch(bqx + end + 64);
+      __builtin_prefetch(bqy + end + 64);
+    }
     do {
       vd ex, ey;
       vi q0, q1;
