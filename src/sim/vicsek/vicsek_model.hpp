@@ -18,9 +18,11 @@
 // the default; "uniform_pi" exists so both readings can be compared on the same eta grid.
 //
 // Neighbour search: the decomposition's cell grid has n = floor(L / r) cells per axis (width >= r);
-// owned + ghost particles are counting-sorted into a structure-of-arrays copy in cell order
-// (VicsekCellBins), where the 3 x 3 cells around a particle are 3 contiguous ranges. The step writes
-// the new state in that cell order, so the owned particles stay sorted by cell.
+// owned + ghost particles are counting-sorted into a structure-of-arrays copy by bin (one cell row
+// high, a few cells wide: VicsekCellBins), where the 3 x 3 cells around a particle lie in 3
+// contiguous ranges, read in masked SIMD blocks. The step writes the new state in that bin order
+// (so the owned particles stay sorted) with positions already wrapped and binned by the exchange's
+// rule (so migrate skips its wrap pass).
 //
 // Rank-count independence: every random number is CounterRng(seed, stream).uniform(id, step) of the
 // particle's global id, and the heading unit vectors are quantised to multiples of 2^-40, so the
