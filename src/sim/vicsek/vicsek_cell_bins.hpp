@@ -82,14 +82,46 @@ struct NeighbourSum {
 #define MACRODYN_VICSEK_SIMD_BLOCKS 1
 #endif
 
+// The portable form: lane by lane (device passes, and the reference the SIMD form is tested against).
+template <class StartView, class PosView, class FixedView>
+KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum_lanes(const StartView& start, const PosView& px, const PosView& py,
+                                                        const FixedView& qx, const FixedView& qy, long nbx, int b_lo,
+                                                        int b_hi, int cy, double xi, double yi, double r2) {
+  constexpr int W = VicsekCellBins::kLanes;
+  NeighbourSum s{0, 0, 0};
+  int64_t ax[W] = {}, ay[W] = {}, an[W] = {};
+  for (int dy = -1; dy <= 1; ++dy) {
+    const long row = (cy + dy) * nbx;
+    const int end = start(row + b_hi + 1);
+    int k = start(row + b_lo);
+    do {
+      for (int l = 0; l < W; ++l) {
+        const int j = k + l;
+        const double ex = px(j) - xi, ey = py(j) - yi;
+        const int64_t mask = -static_cast<int64_t>((j < end) & (ex * ex + ey * ey < r2));
+        ax[l] += qx(j) & mask;
+        ay[l] += qy(j) & mask;
+        an[l] -= mask;
+      }
+      k += W;
+    } while (k < end);
+  }
+  for (int l = 0; l < W; ++l) {
+    s.sx += ax[l];
+    s.sy += ay[l];
+    s.count += static_cast<int>(an[l]);
+  }
+  return s;
+}
+
 template <class StartView, class PosView, class FixedView>
 KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum(const StartView& start, const PosView& px, const PosView& py,
                                                   const FixedView& qx, const FixedView& qy, long nbx, int b_lo,
                                                   int b_hi, int cy, double xi, double yi, double r2) {
+#ifdef MACRODYN_VICSEK_SIMD_BLOCKS
   constexpr int W = VicsekCellBins::kLanes;
   static_assert(W == 4, "the SIMD block below is written for 4 lanes");
   NeighbourSum s{0, 0, 0};
-#ifdef MACRODYN_VICSEK_SIMD_BLOCKS
   typedef double vd __attribute__((vector_size(4 * sizeof(double))));
   typedef int64_t vi __attribute__((vector_size(4 * sizeof(int64_t))));
   const double* bx = px.data();
@@ -132,31 +164,10 @@ KOKKOS_INLINE_FUNCTION NeighbourSum neighbour_sum(const StartView& start, const 
     s.sy += ay[l];
     s.count += static_cast<int>(an[l]);
   }
-#else
-  int64_t ax[W] = {}, ay[W] = {}, an[W] = {};
-  for (int dy = -1; dy <= 1; ++dy) {
-    const long row = (cy + dy) * nbx;
-    const int end = start(row + b_hi + 1);
-    int k = start(row + b_lo);
-    do {
-      for (int l = 0; l < W; ++l) {
-        const int j = k + l;
-        const double ex = px(j) - xi, ey = py(j) - yi;
-        const int64_t mask = -static_cast<int64_t>((j < end) & (ex * ex + ey * ey < r2));
-        ax[l] += qx(j) & mask;
-        ay[l] += qy(j) & mask;
-        an[l] -= mask;
-      }
-      k += W;
-    } while (k < end);
-  }
-  for (int l = 0; l < W; ++l) {
-    s.sx += ax[l];
-    s.sy += ay[l];
-    s.count += static_cast<int>(an[l]);
-  }
-#endif
   return s;
+#else
+  return neighbour_sum_lanes(start, px, py, qx, qy, nbx, b_lo, b_hi, cy, xi, yi, r2);
+#endif
 }
 
 }  // namespace macrodyn::vicsek
