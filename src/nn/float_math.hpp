@@ -22,16 +22,26 @@
 
 namespace macrodyn::nn {
 
+// Bit patterns: Kokkos::bit_cast where it exists (Kokkos >= 4.1; SYCL-safe), memcpy otherwise (as
+// Kokkos' own fallback does, valid in device code).
 KOKKOS_INLINE_FUNCTION float float_from_bits(int32_t bits) {
+#if KOKKOS_VERSION >= 40100
+  return Kokkos::bit_cast<float>(bits);
+#else
   float f;
-  std::memcpy(&f, &bits, sizeof f);
+  memcpy(&f, &bits, sizeof f);
   return f;
+#endif
 }
 
 KOKKOS_INLINE_FUNCTION int32_t float_bits(float f) {
+#if KOKKOS_VERSION >= 40100
+  return Kokkos::bit_cast<int32_t>(f);
+#else
   int32_t bits;
-  std::memcpy(&bits, &f, sizeof bits);
+  memcpy(&bits, &f, sizeof bits);
   return bits;
+#endif
 }
 
 // 2^e for an integer e in [-126, 127], from its bit pattern.
