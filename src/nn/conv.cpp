@@ -55,7 +55,14 @@ Conv<T>::Conv(const ConvOptions& options, uint64_t seed, uint64_t stream) : opt_
   fill_fan_in_uniform(bias_.value, ck, seed, 2 * stream + 1);
   pointwise_ = geo_.window_volume() == 1 && !opt_.periodic;
   for (int d = 0; d < 3; ++d) pointwise_ = pointwise_ && geo_.s[d] == 1 && geo_.p[d] == 0;
-  if (!pointwise_) col_ = Tensor<T>("conv_col", geo_.out_volume(), ck);
+  // col_ carries a last column of ones, so that a GEMM with [W | b] writes y_b = col W^T + b in one
+  // pass; a pointwise conv copies x_b into it only when that is smaller than a pass over y_b.
+  bias_column_ = !pointwise_ || size_t(opt_.in_channels) + 1 < size_t(opt_.out_channels);
+  if (bias_column_) {
+    col_ = Tensor<T>("conv_col", geo_.out_volume(), ck + 1);
+    Kokkos::deep_copy(Kokkos::subview(col_, Kokkos::ALL, ck), T(1));
+    weight_bias_ = Tensor<T>("conv_W_b", opt_.out_channels, ck + 1);
+  }
   if (copies_planes(geo_)) pad_ = Tensor<T>("conv_pad", size_t(opt_.in_channels) * plane_volume(geo_), 1);
   if (!pointwise_) dcol_ = Tensor<T>("conv_dcol", geo_.out_volume(), ck);
 }
@@ -72,7 +79,8 @@ std::vector<double> Conv<T>::hyper_parameters() const {
 template <class T>
 Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> Conv<T>::build_col(const Tensor<T>& x, size_t b) {
   const size_t ck = col_width();
-  const Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> col = col_;
+  const Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> col =
+      Kokkos::subview(col_, Kokkos::ALL, std::make_pair(size_t(0), ck));
   const WindowGeometry g = geo_;
   const int kvol = g.window_volume();
   const size_t ld = col.stride(1);
@@ -123,11 +131,28 @@ void Conv<T>::apply(const Tensor<T>& x, Tensor<T>& y, bool with_bias) {
     fill_bias(y, 0, B, with_bias);
     return apply_blocks(x, y, blocks);
   }
-  for (size_t b = 0; b < B; ++b) {  // y_b = bias, then += col W^T while y_b is in cache
-    fill_bias(y, b, b + 1, with_bias);
+  if (with_bias && bias_column_) {  // y_b = [col 1] [W b]^T, one GEMM writing y_b once
+    const auto wb = weight_bias_, w = weight_.value, bias = bias_.value;
+    Kokkos::parallel_for(
+        "Conv::weight_bias", Kokkos::RangePolicy<ExecSpace>(0, cout * (ck + 1)), KOKKOS_LAMBDA(const size_t e) {
+          const size_t c = e % cout, j = e / cout;
+          wb(c, j) = j < ck ? w(c, j) : bias(c, 0);
+        });
+    for (size_t b = 0; b < B; ++b) {
+      if (pointwise_)
+        Kokkos::deep_copy(Kokkos::subview(col_, Kokkos::ALL, std::make_pair(size_t(0), ck)),
+                          sample_matrix(x, b, ovol, ck));
+      else
+        build_col(x, b);
+      gemm("N", "T", T(1), col_, weight_bias_, T(0), sample_matrix(y, b, ovol, cout));
+    }
+    return;
+  }
+  for (size_t b = 0; b < B; ++b) {  // y_b = bias (while y_b is in cache) + col W^T, or col W^T alone
+    if (with_bias) fill_bias(y, b, b + 1, true);
     const auto col = pointwise_ ? Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>(sample_matrix(x, b, ovol, ck))
                                 : build_col(x, b);
-    gemm("N", "T", T(1), col, weight_.value, T(1), sample_matrix(y, b, ovol, cout));
+    gemm("N", "T", T(1), col, weight_.value, with_bias ? T(1) : T(0), sample_matrix(y, b, ovol, cout));
   }
 }
 

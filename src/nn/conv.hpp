@@ -13,9 +13,10 @@
 // contiguous copy / accumulation per output row without edge tests, deterministic sums without
 // atomics. A pointwise conv (kernel 1, stride 1, no padding) has col = x_b: its GEMMs read x_b and
 // write dx_b directly. Work goes one sample at a time so that its col, y_b and dy_b stay in cache:
-// forward fills y_b with the bias just before its GEMM; backward rebuilds col_b from x_b (cheaper
-// than keeping the batch's cols, which are kvol/stride^d times larger than x and miss the cache)
-// and uses dy_b for dW, db and dx in turn.
+// forward writes y_b = [col 1] [W b]^T in one GEMM (col_ ends with a column of ones; a pointwise
+// conv copies x_b there when Cin + 1 < Cout, else fills y_b with b just before a GEMM that adds
+// col W^T); backward rebuilds col_b from x_b (cheaper than keeping the batch's cols, which are
+// kvol/stride^d times larger than x and miss the cache) and uses dy_b for dW, db and dx in turn.
 // The layer is affine in x, so the dual form is the same maps applied to tangents:
 //   ydot = conv(xdot) without bias; dx = conv^T dy; dxdot = conv^T dydot;
 //   dW += grads of (dy, x) and (dydot, xdot), db += sum dy.
@@ -87,6 +88,8 @@ class Conv : public Layer<T> {
   Tensor<T> x_, xdot_;
   // Kernel 1, stride 1, no padding: col of a sample is the sample itself (no im2col/col2im).
   bool pointwise_ = false;
+  bool bias_column_ = false;  // col_ has a column of ones; forward uses weight_bias_ = [W | b]
+  Tensor<T> weight_bias_;     // (Cout, Cin * kvol + 1)
   size_t col_width() const { return size_t(opt_.in_channels) * geo_.window_volume(); }
 };
 
