@@ -82,6 +82,11 @@ TEST_CASE("Conv backward matches finite differences on the row-wise and pointwis
   SECTION("1d periodic, padding 2, kernel 5") { check_gradients(conv_options(1, 2, 2, {6}, {5}, {1}, {2}, true), 3); }
   SECTION("2d periodic 3x3 stride 2") { check_gradients(conv_options(2, 2, 3, {6, 6}, {3}, {2}, {1}, true), 3); }
   SECTION("2d zero padding 2, stride 3") { check_gradients(conv_options(2, 2, 2, {7, 8}, {4}, {3}, {2}), 2); }
+  SECTION("2d zero padding 2, stride 2, odd width") { check_gradients(conv_options(2, 2, 2, {5, 7}, {5}, {2}, {2}), 2); }
+  SECTION("1d stride 2 overlapping windows, no padding") { check_gradients(conv_options(1, 1, 2, {9}, {3}, {2}, {0}), 3); }
+  SECTION("1d periodic, stride 2, padding 2, odd size") {
+    check_gradients(conv_options(1, 2, 2, {7}, {4}, {2}, {2}, true), 2);
+  }
   SECTION("2d kernel 1 (pointwise), batch 5") { check_gradients(conv_options(2, 3, 4, {3, 5}, {1}), 5); }
   SECTION("3d kernel = stride") { check_gradients(conv_options(3, 2, 3, {2, 4, 4}, {2, 2, 2}, {2, 2, 2}), 3); }
 }
