@@ -101,13 +101,13 @@ KOKKOS_INLINE_FUNCTION void pad_plane(const WindowGeometry& g, const T* xc, T* x
         T* const dp = d + ph * q;
         int lo, hi;
         phase_interior(g, ph, lo, hi);
+        strided_copy(dp + lo, r + lo * st + ph - p2, hi - lo, st);  // the interior first: reads in order
         for (int m = 0; m < q; ++m) {
-          if (m == lo) m = hi;  // the interior below
+          if (m == lo) m = hi;  // skip the interior
           if (m >= q) break;
           int ix = m * st + ph - p2;
           dp[m] = m * st + ph < P2 && g.fold(2, ix) ? r[ix] : T(0);
         }
-        strided_copy(dp + lo, r + lo * st + ph - p2, hi - lo, st);
       }
     }
   }
