@@ -1,19 +1,24 @@
 #include "learn/selfsimilar/two_class_softmax.hpp"
 
 #include "core/kokkos_compat.hpp"
+#include "nn/float_math.hpp"
 
 namespace macrodyn::selfsimilar {
 namespace {
 
-template <class T>
-KOKKOS_INLINE_FUNCTION T stable_sigmoid(T u) {
-  return u >= T(0) ? T(1) / (T(1) + kmath::exp(-u)) : kmath::exp(u) / (T(1) + kmath::exp(u));
+// From one exponential e = exp(-|u|) of the log-odds u: l = log(1 + e) and the sigmoid s = 1/(1 + e^-u),
+// so that softplus(+-u) = l + max(+-u, 0) (the two classes' negative log-probabilities) without overflow
+// or cancellation. float: the branch-free exp/log1p of nn/float_math.hpp (the loops vectorise); double:
+// the C library's.
+KOKKOS_INLINE_FUNCTION void log_odds_terms(float u, float& l, float& s) {
+  const float e = nn::exp_nonpositive(-kmath::fabs(u));
+  l = nn::log1p_unit(e);
+  s = (u < 0.0f ? e : 1.0f) / (1.0f + e);
 }
-
-// log(1 + e^u) without overflow
-template <class T>
-KOKKOS_INLINE_FUNCTION T softplus_of(T u) {
-  return u > T(0) ? u + kmath::log1p(kmath::exp(-u)) : kmath::log1p(kmath::exp(u));
+KOKKOS_INLINE_FUNCTION void log_odds_terms(double u, double& l, double& s) {
+  const double e = kmath::exp(-kmath::fabs(u));
+  l = kmath::log1p(e);
+  s = (u < 0.0 ? e : 1.0) / (1.0 + e);
 }
 
 template <class T>
@@ -38,7 +43,8 @@ void TwoClassProbability<T>::forward(const nn::Tensor<T>& x, nn::Tensor<T>& y, b
       "selfsimilar::two_class_forward",
       Kokkos::MDRangePolicy<nn::ExecSpace, Kokkos::Rank<2>>({0, 0}, {L, static_cast<long>(B)}),
       KOKKOS_LAMBDA(long i, long b) {
-        const T v = stable_sigmoid(x(L + i, b) - x(i, b));
+        T l, v;
+        log_odds_terms(x(L + i, b) - x(i, b), l, v);
         p(i, b) = v;
         yy(i, b) = v;
       });
@@ -74,9 +80,12 @@ double two_class_nll(const nn::Tensor<T>& logits, const nn::Tensor<T>& target, d
       KOKKOS_LAMBDA(long i, long b, double& acc) {
         const T u = logits(L + i, b) - logits(i, b);  // log-odds of state 1
         const T t = target(i, b);
-        // -log p_1 = softplus(-u), -log p_0 = softplus(u)
-        acc += static_cast<double>(t * softplus_of(-u) + (T(1) - t) * softplus_of(u));
-        const T g = w * (stable_sigmoid(u) - t);  // d/du of the weighted loss
+        T l, s;
+        log_odds_terms(u, l, s);
+        // -log p_1 = softplus(-u) = l + max(-u, 0), -log p_0 = softplus(u) = l + max(u, 0)
+        const T pos = u > T(0) ? u : T(0), neg = u < T(0) ? -u : T(0);
+        acc += static_cast<double>(l + t * neg + (T(1) - t) * pos);
+        const T g = w * (s - t);  // d/du of the weighted loss
         d(L + i, b) = g;
         d(i, b) = -g;
       },

@@ -51,6 +51,51 @@ TEST_CASE("two_class_nll: value, finite-difference gradient and arg-max count", 
   CHECK(gradcheck::relative_error(gradcheck::to_vector(dz), fd) < 1e-8);
 }
 
+TEST_CASE("two_class_nll and TwoClassProbability in float agree with double, also at confident logits",
+          "[selfsimilar]") {
+  const int L = 8, B = 4;
+  Tensor<double> zd("zd", 2 * L, B), td("td", L, B), dzd;
+  Tensor<float> zf("zf", 2 * L, B), tf("tf", L, B), dzf;
+  auto zh = Kokkos::create_mirror_view(zd);
+  auto th = Kokkos::create_mirror_view(td);
+  auto zfh = Kokkos::create_mirror_view(zf);
+  auto tfh = Kokkos::create_mirror_view(tf);
+  // log-odds from -40 to 40: float overflow of exp(-u) or cancellation in softplus(u) - u would show
+  for (int b = 0; b < B; ++b)
+    for (int i = 0; i < L; ++i) {
+      const double u = -40.0 + 80.0 * (b * L + i) / (B * L - 1);
+      zh(i, b) = 0.25 * i;
+      zh(L + i, b) = 0.25 * i + u;
+      th(i, b) = (i + b) % 2;
+      zfh(i, b) = static_cast<float>(zh(i, b));
+      zfh(L + i, b) = static_cast<float>(zh(L + i, b));
+      tfh(i, b) = static_cast<float>(th(i, b));
+    }
+  Kokkos::deep_copy(zd, zh);
+  Kokkos::deep_copy(td, th);
+  Kokkos::deep_copy(zf, zfh);
+  Kokkos::deep_copy(tf, tfh);
+  const double ld = selfsimilar::two_class_nll(zd, td, 1.0, dzd);
+  const double lf = selfsimilar::two_class_nll(zf, tf, 1.0, dzf);
+  CHECK(lf == Approx(ld).epsilon(1e-5));
+  auto gd = gradcheck::to_vector(dzd);
+  const auto gf = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dzf);
+  for (size_t k = 0; k < gd.size(); ++k) CHECK(gf.data()[k] == Approx(gd[k]).margin(1e-6));
+  selfsimilar::TwoClassProbability<double> head_d(L);
+  selfsimilar::TwoClassProbability<float> head_f(L);
+  Tensor<double> pd;
+  Tensor<float> pf;
+  head_d.forward(zd, pd, false);
+  head_f.forward(zf, pf, false);
+  const auto pdh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), pd);
+  const auto pfh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), pf);
+  for (int b = 0; b < B; ++b)
+    for (int i = 0; i < L; ++i) {
+      INFO("p double " << pdh(i, b) << " float " << pfh(i, b));
+      CHECK(pfh(i, b) == Approx(pdh(i, b)).epsilon(1e-5).margin(1e-30));  // u to 40: float rounding of u
+    }
+}
+
 TEST_CASE("StraightThroughBinarize thresholds at 1/2 and passes gradients through", "[selfsimilar]") {
   selfsimilar::StraightThroughBinarize<double> bin(4);
   Tensor<double> x("x", 4, 2), y, dy("dy", 4, 2), dx;
