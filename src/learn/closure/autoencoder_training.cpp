@@ -1,11 +1,13 @@
 #include "learn/closure/autoencoder_training.hpp"
 
 #include <chrono>
+#include <numeric>
 #include <optional>
 #include <cmath>
 #include <fstream>
 
 #include "core/log.hpp"
+#include "io/provenance.hpp"
 #include "nn/adam.hpp"
 #include "nn/data_parallel_trainer.hpp"
 #include "nn/jacobian.hpp"
@@ -141,6 +143,27 @@ std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData&
     kappa[b] = e.values.back() / e.values.front();
   }
   return kappa;
+}
+
+double write_autoencoder_file(const std::string& path, const RunContext& ctx,
+                              const std::function<void(io::H5File&, const std::string&)>& save_model,
+                              const AutoencoderTrainingResult& r, const std::vector<double>& kappa,
+                              const std::string& encoder, const ClosureData& data, double lambda_cond) {
+  auto file = io::H5File::create(path, ctx.comm);
+  io::write_provenance(file, ctx);
+  save_model(file, "/autoencoder");
+  file.write_replicated("/loss/reconstruction", {r.reconstruction.size()}, r.reconstruction.data());
+  file.write_replicated("/loss/condition", {r.condition.size()}, r.condition.data());
+  file.write_replicated("/kappa", {kappa.size()}, kappa.data());
+  file.set_attr("/", "method", std::string("closure"));
+  file.set_attr("/", "phase", std::string("autoencoder"));
+  file.set_attr("/", "encoder", encoder);
+  file.set_attr("/", "data", data.path);
+  file.set_attr("/", "configurations", static_cast<int64_t>(data.configs));
+  file.set_attr("/", "lambda_cond", lambda_cond);
+  file.set_attr("/", "time_s", r.seconds);
+  file.commit();
+  return kappa.empty() ? 0.0 : std::accumulate(kappa.begin(), kappa.end(), 0.0) / static_cast<double>(kappa.size());
 }
 
 }  // namespace macrodyn::closure

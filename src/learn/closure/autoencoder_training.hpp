@@ -7,10 +7,13 @@
 // encoded trajectories (no forces needed).
 #include <mpi.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "core/stage.hpp"
 #include "core/timers.hpp"
+#include "io/h5file.hpp"
 #include "learn/closure/closure_autoencoder.hpp"
 #include "learn/closure/closure_data.hpp"
 
@@ -42,6 +45,14 @@ std::vector<float> encode_all(ClosureAutoencoder& ae, const ClosureData& data);
 void set_latent_normalization(ClosureAutoencoder& ae, const ClosureData& data);
 // The same statistics from encoded configurations z (configs x d, row-major) of any encoder.
 void latent_normalization_of(const std::vector<float>& z, size_t d, const ClosureData& data, LatentNormalization& norm);
+
+// The autoencoder phase's output file (dense and pooled encoders): the model written by save_model
+// under /autoencoder, loss curves /loss/{reconstruction,condition}, /kappa, and the root attributes
+// method, phase, encoder, data, configurations, lambda_cond, time_s. Returns the mean kappa.
+double write_autoencoder_file(const std::string& path, const RunContext& ctx,
+                              const std::function<void(io::H5File&, const std::string&)>& save_model,
+                              const AutoencoderTrainingResult& r, const std::vector<double>& kappa,
+                              const std::string& encoder, const ClosureData& data, double lambda_cond);
 
 // kappa(J J^T) of the first `count` configurations (diagnostics).
 std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count);

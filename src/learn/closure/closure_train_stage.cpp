@@ -96,20 +96,9 @@ class AutoencoderPhase : public Stage {
     }
     set_latent_normalization(ae, data);
     const auto kappa = condition_numbers(ae, data, 1024);
-    const double kmean = std::accumulate(kappa.begin(), kappa.end(), 0.0) / static_cast<double>(kappa.size());
-    auto file = io::H5File::create(out, ctx.comm);
-    io::write_provenance(file, ctx);
-    ae.save(file, "/autoencoder");
-    file.write_replicated("/loss/reconstruction", {r.reconstruction.size()}, r.reconstruction.data());
-    file.write_replicated("/loss/condition", {r.condition.size()}, r.condition.data());
-    file.write_replicated("/kappa", {kappa.size()}, kappa.data());
-    file.set_attr("/", "method", std::string("closure"));
-    file.set_attr("/", "phase", std::string("autoencoder"));
-    file.set_attr("/", "data", data.path);
-    file.set_attr("/", "configurations", static_cast<int64_t>(data.configs));
-    file.set_attr("/", "lambda_cond", opt_.lambda_cond);
-    file.set_attr("/", "time_s", r.seconds);
-    file.commit();
+    const double kmean = write_autoencoder_file(
+        out, ctx, [&](io::H5File& f, const std::string& g) { ae.save(f, g); }, r, kappa, "dense", data,
+        opt_.lambda_cond);
     remove_checkpoint(ctx, opt_.checkpoint);
     log::info("closure autoencoder: ", r.seconds, " s, final mse ",
               r.reconstruction.empty() ? 0.0 : r.reconstruction.back(), ", mean kappa(J J^T) ", kmean, " -> ", out);
