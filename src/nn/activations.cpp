@@ -133,6 +133,21 @@ void launch(ActivationKind kind, const char* label, size_t n, const Args&... arg
   }
 }
 
+// Op<T, kind> (built from args) over [begin, end) on the calling thread (sample blocks).
+template <template <class, int> class Op, class T, class... Args>
+void run_range(ActivationKind kind, size_t begin, size_t end, const Args&... args) {
+  auto loop = [&](const auto& op) {
+    for (size_t k = begin; k < end; ++k) op(k);
+  };
+  switch (kind) {
+    case ActivationKind::Tanh: loop(Op<T, 0>{args...}); break;
+    case ActivationKind::Relu: loop(Op<T, 1>{args...}); break;
+    case ActivationKind::Softplus: loop(Op<T, 2>{args...}); break;
+    case ActivationKind::Silu: loop(Op<T, 3>{args...}); break;
+    case ActivationKind::Sigmoid: loop(Op<T, 4>{args...}); break;
+  }
+}
+
 void check_shape(const char* what, size_t got, size_t n) {
   if (got != n) fail("activation layer of ", n, " features: ", what, " has ", got, " features");
 }
@@ -166,6 +181,26 @@ void Activation<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool /*training*/)
   ensure_shape(deriv_, "act_deriv", n_, x.extent(1));
   launch<ForwardOp, T>(kind_, "Activation::forward", x.size(), FlatView<const T>(flat(x)), flat(y), flat(deriv_));
   x_ = x;
+}
+
+template <class T>
+void Activation<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
+  check_shape("input", x.extent(0), n_);
+  ensure_shape(y, "act_y", n_, x.extent(1));
+  ensure_shape(deriv_, "act_deriv", n_, x.extent(1));
+  flat(x);  // throws here, outside any parallel region, when x is not contiguous
+  x_ = x;
+}
+
+template <class T>
+void Activation<T>::forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const {
+  run_range<ForwardOp, T>(kind_, b0 * n_, b1 * n_, FlatView<const T>(flat(x)), flat(y), flat(deriv_));
+}
+
+template <class T>
+void Activation<T>::backward_input_block(const Tensor<T>& dy, const Tensor<T>& dx, size_t b0, size_t b1) const {
+  run_range<BackwardOp, T>(kind_, b0 * n_, b1 * n_, FlatView<const T>(flat(deriv_)), FlatView<const T>(flat(dy)),
+                           flat(dx));
 }
 
 template <class T>

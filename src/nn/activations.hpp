@@ -37,6 +37,10 @@ class Activation : public Layer<T> {
 
   void forward(const Tensor<T>& x, Tensor<T>& y, bool training) override;
   void backward(const Tensor<T>& dy, Tensor<T>& dx) override;
+  bool runs_in_sample_blocks() const override { return true; }
+  void prepare_forward(const Tensor<T>& x, Tensor<T>& y) override;
+  void forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const override;
+  void backward_input_block(const Tensor<T>& dy, const Tensor<T>& dx, size_t b0, size_t b1) const override;
   void forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>& y, Tensor<T>& ydot) override;
   void backward_dual(const Tensor<T>& dy, const Tensor<T>& dydot, Tensor<T>& dx, Tensor<T>& dxdot) override;
 

@@ -7,6 +7,7 @@
 #include "nn/gemm.hpp"
 #include "nn/lane_sum.hpp"
 #include "nn/parameter_init.hpp"
+#include "nn/sample_blocks.hpp"
 #include "nn/tensor_ops.hpp"
 
 namespace macrodyn::nn {

@@ -71,8 +71,8 @@ class Conv : public Layer<T> {
   void adjoint_sample(const Tensor<T>& dy, Tensor<T>& dx, size_t b);
   // col of sample b of x into col_ (returned).
   Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace> build_col(const Tensor<T>& x, size_t b);
-  // Multi-threaded host spaces: each thread takes a block of samples (conv_sample_blocks.cpp).
-  int sample_blocks(size_t B) const;
+  // Multi-threaded host spaces: each thread takes a block of samples (conv_sample_blocks.cpp,
+  // nn/sample_blocks.hpp).
   void apply_blocks(const Tensor<T>& x, Tensor<T>& y, int blocks);
   void weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, int blocks);
   void adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks);

@@ -10,27 +10,9 @@
 #include "nn/conv.hpp"
 #include "nn/conv_columns.hpp"
 #include "nn/gemm.hpp"
+#include "nn/sample_blocks.hpp"
 
 namespace macrodyn::nn {
-
-template <class T>
-int Conv<T>::sample_blocks(size_t B) const {
-  if constexpr (!Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible) {
-    return 0;
-  } else {
-    const int threads = ExecSpace().concurrency();
-    return threads > 1 && B > 1 ? static_cast<int>(std::min<size_t>(threads, B)) : 0;
-  }
-}
-
-namespace {
-
-// First and one-past-last sample of block p of `blocks` over B samples.
-inline std::pair<size_t, size_t> block_range(size_t B, int p, int blocks) {
-  return {B * p / blocks, B * (p + 1) / blocks};
-}
-
-}  // namespace
 
 template <class T>
 void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, int blocks) {
@@ -50,8 +32,7 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, int blocks) {
   const T* const w = weight_.value.data();
   const int ldw = static_cast<int>(weight_.value.stride(1));
   const size_t xs = x.stride(1), ys = y.stride(1);
-  Kokkos::parallel_for(
-      "Conv::apply_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
+  for_each_sample_block("Conv::apply_blocks", blocks, [=](const int p) {
         const auto [b0, b1] = block_range(B, p, blocks);
         for (size_t b = b0; b < b1; ++b) {
           const T* col = xd + b * xs;  // pointwise: col = x_b
@@ -67,7 +48,6 @@ void Conv<T>::apply_blocks(const Tensor<T>& x, Tensor<T>& y, int blocks) {
                             int(ovol));
         }
       });
-  Kokkos::fence();
 }
 
 template <class T>
@@ -89,8 +69,7 @@ void Conv<T>::weight_grad_blocks(const Tensor<T>& dy, const Tensor<T>& x, int bl
   const T* const xd = x.data();
   const T* const dyd = dy.data();
   const size_t xs = x.stride(1), dys = dy.stride(1);
-  Kokkos::parallel_for(
-      "Conv::weight_grad_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
+  for_each_sample_block("Conv::weight_grad_blocks", blocks, [=](const int p) {
         const auto [b0, b1] = block_range(B, p, blocks);
         T* const part = parts + size_t(p) * part_stride;
         for (size_t b = b0; b < b1; ++b) {
@@ -137,8 +116,7 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
   const T* const dyd = dy.data();
   T* const dxd = dx.data();
   const size_t dys = dy.stride(1), dxs = dx.stride(1);
-  Kokkos::parallel_for(
-      "Conv::adjoint_blocks", Kokkos::RangePolicy<ExecSpace>(0, blocks), [=](const int p) {
+  for_each_sample_block("Conv::adjoint_blocks", blocks, [=](const int p) {
         const auto [b0, b1] = block_range(B, p, blocks);
         T* const dcol = dcols + size_t(p) * ck * ld;
         for (size_t b = b0; b < b1; ++b) {
@@ -154,11 +132,9 @@ void Conv<T>::adjoint_blocks(const Tensor<T>& dy, Tensor<T>& dx, int blocks) {
           col2im_sample(g, cin, dcol, ld, pads + size_t(p) * pad_stride, dxb);
         }
       });
-  Kokkos::fence();
 }
 
 #define MACRODYN_CONV_BLOCKS(T)                                                                       \
-  template int Conv<T>::sample_blocks(size_t) const;                                                \
   template void Conv<T>::apply_blocks(const Tensor<T>&, Tensor<T>&, int);                           \
   template void Conv<T>::weight_grad_blocks(const Tensor<T>&, const Tensor<T>&, int);               \
   template void Conv<T>::adjoint_blocks(const Tensor<T>&, Tensor<T>&, int);

@@ -7,6 +7,8 @@
 // backward      dW += dy x^T, db += sum_b dy, dx = W^T dy
 // forward_dual  ydot = W xdot                      (the layer is affine: no second-order term)
 // backward_dual dW += dy x^T + dydot xdot^T, db += sum_b dy, dx = W^T dy, dxdot = W^T dydot
+// Sample blocks (host): y and dx by column blocks of the batch, dW and db by row blocks of W, each
+// one single-threaded BLAS call.
 // The layer keeps a shallow copy (view) of x (and xdot): the caller must not overwrite them before
 // the matching backward call.
 #include <cstdint>
@@ -29,6 +31,12 @@ class Dense : public Layer<T> {
   void backward_parameters(const Tensor<T>& dy) override;
   void forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>& y, Tensor<T>& ydot) override;
   void backward_dual(const Tensor<T>& dy, const Tensor<T>& dydot, Tensor<T>& dx, Tensor<T>& dxdot) override;
+
+  bool runs_in_sample_blocks() const override { return true; }
+  void prepare_forward(const Tensor<T>& x, Tensor<T>& y) override;
+  void forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const override;
+  void backward_input_block(const Tensor<T>& dy, const Tensor<T>& dx, size_t b0, size_t b1) const override;
+  void add_parameter_gradient_part(const Tensor<T>& dy, int part, int parts) override;
 
   std::vector<Parameter<T>> parameters() override { return {weight_, bias_}; }
   std::vector<double> hyper_parameters() const override { return {double(in_), double(out_)}; }

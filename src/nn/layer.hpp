@@ -54,6 +54,34 @@ class Layer {
     backward(dy, dx);
   }
 
+  // Sample-block execution (nn/sample_blocks.hpp). A layer whose forward and input gradient treat every
+  // sample (column) on its own may implement the methods below; a Sequential made only of such layers
+  // then runs each pass as one parallel region over sample blocks (one per thread) on a multi-threaded
+  // host, instead of a region per layer kernel. The *_block and *_part methods are host code run by
+  // one thread on data shaped beforehand; they must not allocate or throw.
+  //   prepare_forward(x, y)          checks x, shapes y and the layer's buffers, caches x (as forward)
+  //   forward_block(x, y, b0, b1)    y = f(x) on samples [b0, b1)
+  //   prepare_backward(dy, dx)       checks dy, shapes dx (and the layer's buffers)
+  //   backward_input_block(dy, dx, b0, b1)
+  //                                  dx = (df/dx)^T dy on samples [b0, b1)
+  //   add_parameter_gradient_part(dy, part, parts)
+  //                                  ADDS share `part` of `parts` of dL/dtheta for the cached x. Shares
+  //                                  are disjoint (row blocks of a weight), so they run concurrently;
+  //                                  parameter-free layers keep the empty default.
+  virtual bool runs_in_sample_blocks() const { return false; }
+  virtual void prepare_forward(const Tensor<T>& /*x*/, Tensor<T>& /*y*/) {
+    fail("layer '", kind(), "' does not run in sample blocks");
+  }
+  virtual void forward_block(const Tensor<T>& /*x*/, const Tensor<T>& /*y*/, size_t /*b0*/, size_t /*b1*/) const {}
+  virtual void prepare_backward(const Tensor<T>& dy, Tensor<T>& dx) {
+    if (dy.extent(0) != out_features())
+      fail("layer '", kind(), "': dy has ", dy.extent(0), " features, expected ", out_features());
+    ensure_shape(dx, kind() + "_dx", in_features(), dy.extent(1));
+  }
+  virtual void backward_input_block(const Tensor<T>& /*dy*/, const Tensor<T>& /*dx*/, size_t /*b0*/,
+                                    size_t /*b1*/) const {}
+  virtual void add_parameter_gradient_part(const Tensor<T>& /*dy*/, int /*part*/, int /*parts*/) {}
+
   // Trainable parameters (views alias the layer's storage). Empty for parameter-free layers.
   virtual std::vector<Parameter<T>> parameters() { return {}; }
   // Non-trainable state that must be saved with the model (batch-norm running statistics ...).

@@ -13,6 +13,7 @@
 // Backward: with g = dy2, dc the log-det weight:
 //   dx2 = g exp(s);  ds = g x2 exp(s) + dc;  dh_s = ds (1 - s^2);  dh_t = g;
 //   dx1 = dy1 + NN^T(dh)  (the conditioner's backward also accumulates its parameter gradients).
+// On a multi-threaded host with an MLP conditioner, a pass runs in sample blocks (nn/sample_blocks.hpp).
 #include <memory>
 
 #include "nn/coupling_mask.hpp"
@@ -42,6 +43,8 @@ class RealNVPCoupling : public InvertibleLayer<T> {
   const CouplingMask& mask() const { return mask_; }
 
  private:
+  int block_count(size_t batch) const;  // sample blocks for a pass, 0 = per-kernel path
+
   CouplingMask mask_;
   std::shared_ptr<Layer<T>> net_;
   Tensor<T> x_;                 // cached input (shallow)

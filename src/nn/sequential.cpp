@@ -2,6 +2,7 @@
 
 #include "nn/activations.hpp"
 #include "nn/dense.hpp"
+#include "nn/sample_blocks.hpp"
 
 namespace macrodyn::nn {
 
@@ -43,9 +44,81 @@ size_t Sequential<T>::out_features() const {
 }
 
 template <class T>
+bool Sequential<T>::runs_in_sample_blocks() const {
+  for (const auto& l : layers_)
+    if (!l->runs_in_sample_blocks()) return false;
+  return !layers_.empty();
+}
+
+template <class T>
+int Sequential<T>::block_count(const Tensor<T>& t) const {
+  return runs_in_sample_blocks() && t.span_is_contiguous() ? sample_blocks(t.extent(1)) : 0;
+}
+
+template <class T>
+void Sequential<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
+  require_layers();
+  const size_t L = layers_.size();
+  for (size_t i = 0; i < L; ++i) layers_[i]->prepare_forward(i == 0 ? x : acts_[i - 1], i + 1 == L ? y : acts_[i]);
+  block_batch_ = x.extent(1);
+}
+
+template <class T>
+void Sequential<T>::forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const {
+  const size_t L = layers_.size();
+  for (size_t i = 0; i < L; ++i)
+    layers_[i]->forward_block(i == 0 ? x : acts_[i - 1], i + 1 == L ? y : acts_[i], b0, b1);
+}
+
+template <class T>
+void Sequential<T>::prepare_backward_layers(const Tensor<T>& dy, Tensor<T>* dx) {
+  const size_t L = layers_.size();
+  if (dy.extent(0) != out_features() || dy.extent(1) != block_batch_)
+    fail("Sequential::backward: dy is (", dy.extent(0), ", ", dy.extent(1), "), the forward pass gave (",
+         out_features(), ", ", block_batch_, ")");
+  for (size_t i = L; i-- > (dx ? 0 : 1);)
+    layers_[i]->prepare_backward(i + 1 == L ? dy : grads_[i], i == 0 ? *dx : grads_[i - 1]);
+}
+
+template <class T>
+void Sequential<T>::input_gradient_block(const Tensor<T>& dy, const Tensor<T>* dx, size_t b0, size_t b1) const {
+  const size_t L = layers_.size();
+  for (size_t i = L; i-- > (dx ? 0 : 1);)
+    layers_[i]->backward_input_block(i + 1 == L ? dy : grads_[i], i == 0 ? *dx : grads_[i - 1], b0, b1);
+}
+
+template <class T>
+void Sequential<T>::add_parameter_gradient_part(const Tensor<T>& dy, int part, int parts) {
+  const size_t L = layers_.size();
+  for (size_t i = 0; i < L; ++i) layers_[i]->add_parameter_gradient_part(i + 1 == L ? dy : grads_[i], part, parts);
+}
+
+template <class T>
+void Sequential<T>::backward_blocks(const Tensor<T>& dy, Tensor<T>* dx, int blocks) {
+  prepare_backward_layers(dy, dx);
+  const size_t B = dy.extent(1);
+  if (dx || layers_.size() > 1)
+    for_each_sample_block("Sequential::backward_blocks", blocks, [&](const int p) {
+      const auto [b0, b1] = block_range(B, p, blocks);
+      input_gradient_block(dy, dx, b0, b1);
+    });
+  for_each_sample_block("Sequential::parameter_gradient_blocks", blocks,
+                        [&](const int p) { add_parameter_gradient_part(dy, p, blocks); });
+}
+
+template <class T>
 void Sequential<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training) {
   require_layers();
   const size_t L = layers_.size();
+  if (const int blocks = block_count(x)) {
+    prepare_forward(x, y);
+    const size_t B = x.extent(1);
+    for_each_sample_block("Sequential::forward_blocks", blocks, [&](const int p) {
+      const auto [b0, b1] = block_range(B, p, blocks);
+      forward_block(x, y, b0, b1);
+    });
+    return;
+  }
   for (size_t i = 0; i < L; ++i) {
     const Tensor<T>& in = i == 0 ? x : acts_[i - 1];
     Tensor<T>& out = i + 1 == L ? y : acts_[i];
@@ -63,12 +136,14 @@ const Tensor<T>& Sequential<T>::backward_upper(const Tensor<T>& dy) {
 template <class T>
 void Sequential<T>::backward(const Tensor<T>& dy, Tensor<T>& dx) {
   require_layers();
+  if (const int blocks = block_count(dy)) return backward_blocks(dy, &dx, blocks);
   layers_[0]->backward(layers_.size() == 1 ? dy : backward_upper(dy), dx);
 }
 
 template <class T>
 void Sequential<T>::backward_parameters(const Tensor<T>& dy) {
   require_layers();
+  if (const int blocks = block_count(dy)) return backward_blocks(dy, nullptr, blocks);
   layers_[0]->backward_parameters(layers_.size() == 1 ? dy : backward_upper(dy));
 }
 
