@@ -2,6 +2,7 @@
 #include "nn/flow.hpp"
 
 #include "nn/realnvp_coupling.hpp"
+#include "nn/sample_blocks.hpp"
 
 namespace macrodyn::nn {
 
@@ -44,9 +45,64 @@ void add_into(Tensor<T>& acc, const Tensor<T>& v) {
 }  // namespace
 
 template <class T>
+bool Flow<T>::flow_in_sample_blocks() const {
+  for (const auto& l : layers_)
+    if (!l->flow_in_sample_blocks()) return false;
+  return !layers_.empty();
+}
+
+template <class T>
+void Flow<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
+  const size_t L = layers_.size();
+  ensure_shape(log_det_, "flow_log_det", 1, x.extent(1));
+  for (size_t i = 0; i < L; ++i) layers_[i]->prepare_forward(i == 0 ? x : acts_[i - 1], i + 1 == L ? y : acts_[i]);
+}
+
+template <class T>
+void Flow<T>::forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const {
+  const size_t L = layers_.size();
+  for (size_t i = 0; i < L; ++i)
+    layers_[i]->forward_block(i == 0 ? x : acts_[i - 1], i + 1 == L ? y : acts_[i], b0, b1);
+  for (size_t b = b0; b < b1; ++b) {  // the same sum, in the same order, as the per-layer path
+    T sum = 0;
+    for (size_t i = 0; i < L; ++i) sum += layers_[i]->log_det()(0, b);
+    log_det_(0, b) = sum;
+  }
+}
+
+template <class T>
+void Flow<T>::prepare_backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) {
+  const size_t L = layers_.size();
+  for (size_t i = L; i-- > 0;)
+    layers_[i]->prepare_backward_flow(i + 1 == L ? dy : grads_[i + 1], dlog_det, i == 0 ? dx : grads_[i]);
+}
+
+template <class T>
+void Flow<T>::backward_flow_block(const Tensor<T>& dy, const Tensor<T>& dlog_det, const Tensor<T>& dx, size_t b0,
+                                  size_t b1) const {
+  const size_t L = layers_.size();
+  for (size_t i = L; i-- > 0;)
+    layers_[i]->backward_flow_block(i + 1 == L ? dy : grads_[i + 1], dlog_det, i == 0 ? dx : grads_[i], b0, b1);
+}
+
+template <class T>
+void Flow<T>::add_parameter_gradient_part(const Tensor<T>& dy, int part, int parts) {
+  const size_t L = layers_.size();
+  for (size_t i = 0; i < L; ++i) layers_[i]->add_parameter_gradient_part(i + 1 == L ? dy : grads_[i + 1], part, parts);
+}
+
+template <class T>
 void Flow<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training) {
   if (layers_.empty()) fail("flow: no layers");
   const size_t batch = x.extent(1), L = layers_.size();
+  if (const int blocks = flow_in_sample_blocks() ? sample_blocks(batch) : 0) {
+    prepare_forward(x, y);
+    for_each_sample_block("Flow::forward_blocks", blocks, [&](const int p) {
+      const auto [b0, b1] = block_range(batch, p, blocks);
+      forward_block(x, y, b0, b1);
+    });
+    return;
+  }
   ensure_shape(log_det_, "flow_log_det", 1, batch);
   Kokkos::deep_copy(log_det_, T(0));
   for (size_t i = 0; i < L; ++i) {
@@ -59,7 +115,17 @@ void Flow<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training) {
 
 template <class T>
 void Flow<T>::backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) {
-  const size_t L = layers_.size();
+  const size_t L = layers_.size(), batch = dy.extent(1);
+  if (const int blocks = flow_in_sample_blocks() ? sample_blocks(batch) : 0) {
+    prepare_backward_flow(dy, dlog_det, dx);
+    for_each_sample_block("Flow::backward_blocks", blocks, [&](const int p) {
+      const auto [b0, b1] = block_range(batch, p, blocks);
+      backward_flow_block(dy, dlog_det, dx, b0, b1);
+    });
+    for_each_sample_block("Flow::parameter_gradient_blocks", blocks,
+                          [&](const int p) { add_parameter_gradient_part(dy, p, blocks); });
+    return;
+  }
   for (size_t i = L; i-- > 0;) {
     const Tensor<T>& g_out = i + 1 == L ? dy : grads_[i + 1];
     Tensor<T>& g_in = i == 0 ? dx : grads_[i];

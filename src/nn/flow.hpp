@@ -30,6 +30,16 @@ class Flow : public InvertibleLayer<T> {
   void inverse(const Tensor<T>& y, Tensor<T>& x) override;
   const Tensor<T>& log_det() const override { return log_det_; }
 
+  // Sample blocks (nn/sample_blocks.hpp): when every layer runs in them, a forward pass is one
+  // parallel region over sample blocks, a backward pass two (the second for parameter gradients).
+  bool flow_in_sample_blocks() const override;
+  void prepare_forward(const Tensor<T>& x, Tensor<T>& y) override;
+  void forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const override;
+  void prepare_backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) override;
+  void backward_flow_block(const Tensor<T>& dy, const Tensor<T>& dlog_det, const Tensor<T>& dx, size_t b0,
+                           size_t b1) const override;
+  void add_parameter_gradient_part(const Tensor<T>& dy, int part, int parts) override;
+
   std::vector<Parameter<T>> parameters() override;
   std::vector<Parameter<T>> buffers() override;
   std::vector<double> hyper_parameters() const override { return {double(layers_.size())}; }

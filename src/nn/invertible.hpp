@@ -29,6 +29,17 @@ class InvertibleLayer : public Layer<T> {
   virtual const Tensor<T>& log_det() const = 0;
   virtual void backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) = 0;
 
+  // Sample blocks (nn/sample_blocks.hpp) in the flow direction. A layer that says so implements
+  // Layer's prepare_forward / forward_block (also giving log_det() on the block's samples) and
+  // add_parameter_gradient_part (for its last backward_flow_block pass), and the two below; a Flow
+  // made only of such layers then runs a pass as one parallel region (backward: two).
+  virtual bool flow_in_sample_blocks() const { return false; }
+  virtual void prepare_backward_flow(const Tensor<T>& /*dy*/, const Tensor<T>& /*dlog_det*/, Tensor<T>& /*dx*/) {
+    fail("layer '", this->kind(), "' does not run in sample blocks");
+  }
+  virtual void backward_flow_block(const Tensor<T>& /*dy*/, const Tensor<T>& /*dlog_det*/, const Tensor<T>& /*dx*/,
+                                   size_t /*b0*/, size_t /*b1*/) const {}
+
   void backward(const Tensor<T>& dy, Tensor<T>& dx) override {
     const size_t batch = dy.extent(1);
     if (zero_dc_.extent(1) != batch) zero_dc_ = Tensor<T>("zero_dlog_det", 1, batch);

@@ -35,6 +35,15 @@ class RealNVPCoupling : public InvertibleLayer<T> {
   void inverse(const Tensor<T>& y, Tensor<T>& x) override;
   const Tensor<T>& log_det() const override { return log_det_; }
 
+  // Sample blocks, when the conditioner runs in them (an MLP).
+  bool flow_in_sample_blocks() const override { return net_->runs_in_sample_blocks(); }
+  void prepare_forward(const Tensor<T>& x, Tensor<T>& y) override;
+  void forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t b0, size_t b1) const override;
+  void prepare_backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) override;
+  void backward_flow_block(const Tensor<T>& dy, const Tensor<T>& dlog_det, const Tensor<T>& dx, size_t b0,
+                           size_t b1) const override;
+  void add_parameter_gradient_part(const Tensor<T>& dy, int part, int parts) override;
+
   std::vector<Parameter<T>> parameters() override;
   std::vector<Parameter<T>> buffers() override;
   std::vector<double> hyper_parameters() const override;
@@ -44,6 +53,7 @@ class RealNVPCoupling : public InvertibleLayer<T> {
 
  private:
   int block_count(size_t batch) const;  // sample blocks for a pass, 0 = per-kernel path
+  void check_backward_shapes(const Tensor<T>& dy, const Tensor<T>& dlog_det) const;
 
   CouplingMask mask_;
   std::shared_ptr<Layer<T>> net_;

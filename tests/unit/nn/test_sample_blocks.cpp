@@ -1,4 +1,4 @@
-// Sample-block execution (nn/sample_blocks.hpp): a Sequential MLP, a RealNVP flow and a conv layer run
+// Sample-block execution (nn/sample_blocks.hpp): a Sequential MLP, RealNVP flows and a conv layer run
 // in forced sample blocks (3, more than the threads of any test build, and more than some batches)
 // give the same outputs, input gradients and parameter gradients as their per-kernel paths.
 #include <catch2/catch.hpp>
@@ -9,6 +9,7 @@
 #include "nn/flow.hpp"
 #include "nn/flow_nll.hpp"
 #include "nn/gradient_check.hpp"
+#include "nn/invertible_linear.hpp"
 #include "nn/realnvp_coupling.hpp"
 #include "nn/sample_blocks.hpp"
 #include "nn/sequential.hpp"
@@ -131,22 +132,27 @@ TEST_CASE("Sample blocks keep the MLP gradient exact (finite differences)", "[nn
 }
 
 TEST_CASE("A RealNVP flow in sample blocks equals its per-kernel path", "[nn][blocks]") {
-  auto build = [] {
+  // with_linear: an InvertibleLinear between the couplings, which has no sample-block path, so the
+  // flow runs layer by layer and each coupling runs its own blocks; without it the whole flow does.
+  auto build = [](bool with_linear) {
     Flow<double> flow;
     for (int k = 0; k < 3; ++k) {
       auto mask = CouplingMask::halves(6, k % 2);
       flow.add(std::make_shared<RealNVPCoupling<double>>(
           mask, make_mlp<double>({mask.n_pass(), 16, 16, 2 * mask.n_act()}, "relu", 20 + uint64_t(k))));
+      if (with_linear && k == 0) flow.add(std::make_shared<InvertibleLinear<double>>(6, 5));
     }
     return flow;
   };
-  for (size_t B : {2, 29}) {
-    INFO("batch " << B);
-    compare_paths([&] {
-      auto flow = build();
-      return run_flow(flow, B);
-    });
-  }
+  for (bool with_linear : {false, true})
+    for (size_t B : {2, 29}) {
+      INFO("batch " << B << (with_linear ? ", with a linear layer" : ""));
+      compare_paths([&] {
+        auto flow = build(with_linear);
+        CHECK(flow.flow_in_sample_blocks() == !with_linear);
+        return run_flow(flow, B);
+      });
+    }
 }
 
 TEST_CASE("A conv layer in sample blocks equals its per-sample path", "[nn][blocks]") {
