@@ -97,8 +97,7 @@ void Flow<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training) {
   const size_t batch = x.extent(1), L = layers_.size();
   if (const int blocks = flow_in_sample_blocks() ? sample_blocks(batch) : 0) {
     prepare_forward(x, y);
-    for_each_sample_block("Flow::forward_blocks", blocks, [&](const int p) {
-      const auto [b0, b1] = block_range(batch, p, blocks);
+    for_each_sample_range("Flow::forward_blocks", blocks, batch, [&](const size_t b0, const size_t b1) {
       forward_block(x, y, b0, b1);
     });
     return;
@@ -118,8 +117,7 @@ void Flow<T>::backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tens
   const size_t L = layers_.size(), batch = dy.extent(1);
   if (const int blocks = flow_in_sample_blocks() ? sample_blocks(batch) : 0) {
     prepare_backward_flow(dy, dlog_det, dx);
-    for_each_sample_block("Flow::backward_blocks", blocks, [&](const int p) {
-      const auto [b0, b1] = block_range(batch, p, blocks);
+    for_each_sample_range("Flow::backward_blocks", blocks, batch, [&](const size_t b0, const size_t b1) {
       backward_flow_block(dy, dlog_det, dx, b0, b1);
     });
     for_each_sample_block("Flow::parameter_gradient_blocks", blocks,

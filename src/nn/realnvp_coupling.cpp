@@ -121,8 +121,7 @@ void RealNVPCoupling<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training
   const size_t batch = x.extent(1);
   if (const int blocks = block_count(batch)) {
     prepare_forward(x, y);
-    for_each_sample_block("RealNVPCoupling::forward_blocks", blocks, [&](const int p) {
-      const auto [b0, b1] = block_range(batch, p, blocks);
+    for_each_sample_range("RealNVPCoupling::forward_blocks", blocks, batch, [&](const size_t b0, const size_t b1) {
       forward_block(x, y, b0, b1);
     });
     return;
@@ -149,8 +148,7 @@ void RealNVPCoupling<T>::backward_flow(const Tensor<T>& dy, const Tensor<T>& dlo
   const size_t batch = x_.extent(1);
   if (const int blocks = block_count(batch)) {
     prepare_backward_flow(dy, dlog_det, dx);
-    for_each_sample_block("RealNVPCoupling::backward_blocks", blocks, [&](const int p) {
-      const auto [b0, b1] = block_range(batch, p, blocks);
+    for_each_sample_range("RealNVPCoupling::backward_blocks", blocks, batch, [&](const size_t b0, const size_t b1) {
       backward_flow_block(dy, dlog_det, dx, b0, b1);
     });
     for_each_sample_block("RealNVPCoupling::parameter_gradient_blocks", blocks,

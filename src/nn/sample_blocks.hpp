@@ -42,4 +42,13 @@ void for_each_sample_block(const char* label, int blocks, const F& f) {
   Kokkos::fence();
 }
 
+// f(b0, b1) for the sample range [b0, b1) of each block, as one host parallel region.
+template <class F>
+void for_each_sample_range(const char* label, int blocks, size_t B, const F& f) {
+  for_each_sample_block(label, blocks, [&](const int p) {
+    const auto range = block_range(B, p, blocks);
+    f(range.first, range.second);
+  });
+}
+
 }  // namespace macrodyn::nn

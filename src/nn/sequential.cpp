@@ -60,7 +60,7 @@ void Sequential<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
   require_layers();
   const size_t L = layers_.size();
   for (size_t i = 0; i < L; ++i) layers_[i]->prepare_forward(i == 0 ? x : acts_[i - 1], i + 1 == L ? y : acts_[i]);
-  block_batch_ = x.extent(1);
+  forward_batch_ = x.extent(1);
 }
 
 template <class T>
@@ -73,9 +73,9 @@ void Sequential<T>::forward_block(const Tensor<T>& x, const Tensor<T>& y, size_t
 template <class T>
 void Sequential<T>::prepare_backward_layers(const Tensor<T>& dy, Tensor<T>* dx) {
   const size_t L = layers_.size();
-  if (dy.extent(0) != out_features() || dy.extent(1) != block_batch_)
+  if (dy.extent(0) != out_features() || dy.extent(1) != forward_batch_)
     fail("Sequential::backward: dy is (", dy.extent(0), ", ", dy.extent(1), "), the forward pass gave (",
-         out_features(), ", ", block_batch_, ")");
+         out_features(), ", ", forward_batch_, ")");
   for (size_t i = L; i-- > (dx ? 0 : 1);)
     layers_[i]->prepare_backward(i + 1 == L ? dy : grads_[i], i == 0 ? *dx : grads_[i - 1]);
 }
@@ -98,8 +98,7 @@ void Sequential<T>::backward_blocks(const Tensor<T>& dy, Tensor<T>* dx, int bloc
   prepare_backward_layers(dy, dx);
   const size_t B = dy.extent(1);
   if (dx || layers_.size() > 1)
-    for_each_sample_block("Sequential::backward_blocks", blocks, [&](const int p) {
-      const auto [b0, b1] = block_range(B, p, blocks);
+    for_each_sample_range("Sequential::backward_blocks", blocks, B, [&](const size_t b0, const size_t b1) {
       input_gradient_block(dy, dx, b0, b1);
     });
   for_each_sample_block("Sequential::parameter_gradient_blocks", blocks,
@@ -113,12 +112,12 @@ void Sequential<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training) {
   if (const int blocks = block_count(x)) {
     prepare_forward(x, y);
     const size_t B = x.extent(1);
-    for_each_sample_block("Sequential::forward_blocks", blocks, [&](const int p) {
-      const auto [b0, b1] = block_range(B, p, blocks);
+    for_each_sample_range("Sequential::forward_blocks", blocks, B, [&](const size_t b0, const size_t b1) {
       forward_block(x, y, b0, b1);
     });
     return;
   }
+  forward_batch_ = x.extent(1);
   for (size_t i = 0; i < L; ++i) {
     const Tensor<T>& in = i == 0 ? x : acts_[i - 1];
     Tensor<T>& out = i + 1 == L ? y : acts_[i];
@@ -151,6 +150,7 @@ template <class T>
 void Sequential<T>::forward_dual(const Tensor<T>& x, const Tensor<T>& xdot, Tensor<T>& y, Tensor<T>& ydot) {
   require_layers();
   const size_t L = layers_.size();
+  forward_batch_ = x.extent(1);
   for (size_t i = 0; i < L; ++i) {
     const Tensor<T>& in = i == 0 ? x : acts_[i - 1];
     const Tensor<T>& ind = i == 0 ? xdot : tangents_[i - 1];

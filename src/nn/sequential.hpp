@@ -69,7 +69,7 @@ class Sequential : public Layer<T> {
   std::vector<std::shared_ptr<Layer<T>>> layers_;
   std::vector<Tensor<T>> acts_, grads_;        // outputs of layers 0..L-2 and their gradients
   std::vector<Tensor<T>> tangents_, dtangents_;  // dual counterparts
-  size_t block_batch_ = 0;                       // batch of the last sample-block forward
+  size_t forward_batch_ = 0;                     // batch of the last forward pass
 };
 
 // Multilayer perceptron: sizes {n0, n1, ..., nL}; Dense layers with `activation` after every layer
