@@ -64,7 +64,7 @@ int RealNVPCoupling<T>::block_count(size_t batch) const {
 // Sample blocks: each thread gathers its samples' passive rows, runs the conditioner and applies the
 // coupling on them (backward: the coupling, the conditioner's input gradient, the scatter-add).
 template <class T>
-void RealNVPCoupling<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
+void RealNVPCoupling<T>::shape_forward(const Tensor<T>& x, Tensor<T>& y) {
   const size_t batch = x.extent(1);
   check_shape(x, mask_.dim(), batch, "realnvp_coupling forward input");
   x_ = x;
@@ -72,7 +72,12 @@ void RealNVPCoupling<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
   ensure_shape(s_, "realnvp_s", mask_.n_act(), batch);
   ensure_shape(e_, "realnvp_e", mask_.n_act(), batch);
   ensure_shape(log_det_, "realnvp_log_det", 1, batch);
-  ensure_shape(x1_, "gathered_rows", mask_.n_pass(), batch);
+}
+
+template <class T>
+void RealNVPCoupling<T>::prepare_forward(const Tensor<T>& x, Tensor<T>& y) {
+  shape_forward(x, y);
+  ensure_shape(x1_, "gathered_rows", mask_.n_pass(), x.extent(1));
   net_->prepare_forward(x1_, h_);
 }
 
@@ -87,16 +92,16 @@ void RealNVPCoupling<T>::forward_block(const Tensor<T>& x, const Tensor<T>& y, s
 }
 
 template <class T>
-void RealNVPCoupling<T>::check_backward_shapes(const Tensor<T>& dy, const Tensor<T>& dlog_det) const {
+void RealNVPCoupling<T>::shape_backward(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) {
   check_shape(dy, mask_.dim(), x_.extent(1), "realnvp_coupling backward dy");
   check_shape(dlog_det, 1, x_.extent(1), "realnvp_coupling backward dlog_det");
+  ensure_shape(dx, "realnvp_dx", mask_.dim(), x_.extent(1));
+  ensure_shape(dh_, "realnvp_dh", 2 * mask_.n_act(), x_.extent(1));
 }
 
 template <class T>
 void RealNVPCoupling<T>::prepare_backward_flow(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx) {
-  check_backward_shapes(dy, dlog_det);
-  ensure_shape(dx, "realnvp_dx", mask_.dim(), x_.extent(1));
-  ensure_shape(dh_, "realnvp_dh", 2 * mask_.n_act(), x_.extent(1));
+  shape_backward(dy, dlog_det, dx);
   net_->prepare_backward(dh_, dx1_);
 }
 
@@ -126,13 +131,8 @@ void RealNVPCoupling<T>::forward(const Tensor<T>& x, Tensor<T>& y, bool training
     });
     return;
   }
-  check_shape(x, mask_.dim(), batch, "realnvp_coupling forward input");
-  x_ = x;
+  shape_forward(x, y);
   const int d1 = static_cast<int>(mask_.n_pass()), d2 = static_cast<int>(mask_.n_act());
-  ensure_shape(y, "realnvp_y", mask_.dim(), batch);
-  ensure_shape(s_, "realnvp_s", d2, batch);
-  ensure_shape(e_, "realnvp_e", d2, batch);
-  ensure_shape(log_det_, "realnvp_log_det", 1, batch);
   gather_rows(x, mask_.pass, x1_);
   net_->forward(x1_, h_, training);
   auto pass = mask_.pass, act = mask_.act;
@@ -155,10 +155,8 @@ void RealNVPCoupling<T>::backward_flow(const Tensor<T>& dy, const Tensor<T>& dlo
                           [&](const int p) { add_parameter_gradient_part(dy, p, blocks); });
     return;
   }
-  check_backward_shapes(dy, dlog_det);
+  shape_backward(dy, dlog_det, dx);
   const int d1 = static_cast<int>(mask_.n_pass()), d2 = static_cast<int>(mask_.n_act());
-  ensure_shape(dx, "realnvp_dx", mask_.dim(), batch);
-  ensure_shape(dh_, "realnvp_dh", 2 * d2, batch);
   auto pass = mask_.pass, act = mask_.act;
   auto x = x_, s = s_, e = e_, dh = dh_, dxx = dx;
   Kokkos::parallel_for(

@@ -53,7 +53,9 @@ class RealNVPCoupling : public InvertibleLayer<T> {
 
  private:
   int block_count(size_t batch) const;  // sample blocks for a pass, 0 = per-kernel path
-  void check_backward_shapes(const Tensor<T>& dy, const Tensor<T>& dlog_det) const;
+  // Checks and shapes shared by both paths (the forward caches x).
+  void shape_forward(const Tensor<T>& x, Tensor<T>& y);
+  void shape_backward(const Tensor<T>& dy, const Tensor<T>& dlog_det, Tensor<T>& dx);
 
   CouplingMask mask_;
   std::shared_ptr<Layer<T>> net_;
