@@ -7,8 +7,8 @@
 // backward      dW += dy x^T, db += sum_b dy, dx = W^T dy
 // forward_dual  ydot = W xdot                      (the layer is affine: no second-order term)
 // backward_dual dW += dy x^T + dydot xdot^T, db += sum_b dy, dx = W^T dy, dxdot = W^T dydot
-// Sample blocks (host): y and dx by column blocks of the batch, dW and db by row blocks of W, each
-// one single-threaded BLAS call.
+// Sample blocks (host): y and dx by column blocks of the batch, dW by column blocks of W and db by row
+// blocks, each GEMM one single-threaded BLAS call.
 // The layer keeps a shallow copy (view) of x (and xdot): the caller must not overwrite them before
 // the matching backward call.
 #include <cstdint>

@@ -66,8 +66,8 @@ class Layer {
   //                                  dx = (df/dx)^T dy on samples [b0, b1)
   //   add_parameter_gradient_part(dy, part, parts)
   //                                  ADDS share `part` of `parts` of dL/dtheta for the cached x. Shares
-  //                                  are disjoint (row blocks of a weight), so they run concurrently;
-  //                                  parameter-free layers keep the empty default.
+  //                                  are disjoint (column blocks of a weight, row blocks of a bias), so
+  //                                  they run concurrently; parameter-free layers keep the empty default.
   virtual bool runs_in_sample_blocks() const { return false; }
   virtual void prepare_forward(const Tensor<T>& /*x*/, Tensor<T>& /*y*/) {
     fail("layer '", kind(), "' does not run in sample blocks");
