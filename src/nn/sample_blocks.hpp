@@ -8,7 +8,7 @@
 // small per-layer kernels per step, so there the regions, not the arithmetic, set the speed. Work that
 // treats each sample on its own (a Dense layer's y = W x + b and dx = W^T dy, activations, a conv's
 // im2col) can instead run a whole layer sequence on a thread's samples in one region: the conv layers
-// (conv_sample_blocks.cpp) and Sequential (sequential.cpp) do so. Device spaces and one-thread hosts
+// (conv_sample_blocks.cpp), Sequential, RealNVPCoupling and Flow do so. Device spaces and one-thread hosts
 // get 0 blocks and keep their per-layer kernels.
 #include <Kokkos_Core.hpp>
 
@@ -23,9 +23,9 @@ namespace macrodyn::nn {
 // not apply (device memory, one thread, B < 2).
 int sample_blocks(size_t B);
 
-// Tests: force_sample_blocks(n) makes sample_blocks return min(n, B) on any host build, so that the
-// split code paths run (and are compared with the per-layer kernels) in one-thread builds too;
-// force_sample_blocks(0) restores the default.
+// Tests: force_sample_blocks(n) makes sample_blocks count n threads on any host build (n >= 2: min(n, B)
+// blocks, so the split paths run, and are compared with the per-layer kernels, in one-thread builds
+// too; n = 1: never split, even with several threads); force_sample_blocks(0) restores the default.
 void force_sample_blocks(int n);
 
 // First and one-past-last sample of block p of `blocks` over B samples.
