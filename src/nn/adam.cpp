@@ -47,20 +47,20 @@ void Adam<T>::step() {
   std::vector<typename TensorChunks<T, 4>::Set> sets;
   for (size_t i = 0; i < this->params_.size(); ++i)
     sets.push_back({this->params_[i].value, this->params_[i].grad, m_[i], v_[i]});
-  chunks_.assign(sets);
+  chunks_.assign(sets, this->lr_scale_);
   // One kernel over every parameter (tensor_chunks.hpp); ptr = {p, g, m, v} of one chunk.
-  chunks_.for_each("nn::adam_step", KOKKOS_LAMBDA(T* const* ptr, const int64_t k) {
+  chunks_.for_each("nn::adam_step", KOKKOS_LAMBDA(T* const* ptr, const int64_t k, const T scale) {
     T* p = ptr[0];
     T gk = ptr[1][k];
     if (decoupled)
-      p[k] *= T(1) - lr * wd;
+      p[k] *= T(1) - scale * lr * wd;
     else
       gk += wd * p[k];
     const T mk = b1 * ptr[2][k] + (T(1) - b1) * gk;
     const T vk = b2 * ptr[3][k] + (T(1) - b2) * gk * gk;
     ptr[2][k] = mk;
     ptr[3][k] = vk;
-    p[k] -= lr * (cg * gk + cm * mk) / (kmath::sqrt(vk * inv_bc2) + eps);
+    p[k] -= scale * lr * (cg * gk + cm * mk) / (kmath::sqrt(vk * inv_bc2) + eps);
   });
 }
 

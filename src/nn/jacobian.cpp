@@ -73,7 +73,8 @@ ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Te
       for (size_t j = 0; j < d; ++j) A[i * d + j] = 0.5 * (Ab(i, j) + Ab(j, i));
     const auto eig = symmetric_eigen(A, d);
     const double lmin = eig.values.front(), lmax = eig.values.back();
-    if (!(lmin > 0)) fail("condition_number_loss: J J^T of sample ", b, " is singular (lambda_min = ", lmin, ")");
+    if (!(lmin > 0)) fail("condition_number_loss: J J^T of sample ", b, " is singular (lambda_min = ", lmin,
+                              ", lambda_max = ", lmax, ")");
     const double kappa = lmax / lmin;
     r.kappa[b] = kappa;
     r.loss += (kappa - 1) * (kappa - 1) / n;

@@ -4,6 +4,8 @@
 // An Optimizer updates a fixed list of Parameters in place from their accumulated gradients:
 //   step()  one update with the current learning rate (set by the trainer from an LRSchedule)
 // Weight decay (coupled, PyTorch's `weight_decay`): g <- g + wd * p before the update.
+// set_learning_rate_scale(name, s): the parameter `name` is updated with lr * s (default 1), e.g. a
+// very wide input layer whose Adam steps would otherwise move its outputs by lr x (input width).
 // State (moments, step count) is exposed by state_tensors() / state_scalars() so that a trainer
 // can checkpoint it and resume bit-identically.
 //
@@ -34,6 +36,18 @@ class Optimizer {
   virtual void step() = 0;
 
   void set_learning_rate(double lr) { lr_ = lr; }
+  void set_learning_rate_scale(const std::string& name, double scale) {
+    if (!(scale >= 0)) fail("optimizer: learning-rate scale of '", name, "' must be >= 0, got ", scale);
+    for (size_t i = 0; i < params_.size(); ++i)
+      if (params_[i].name == name) {
+        lr_scale_.resize(params_.size(), 1.0);
+        lr_scale_[i] = scale;
+        return;
+      }
+    fail("optimizer: no parameter named '", name, "'");
+  }
+  // Per parameter (1 unless set); empty when no scale was set.
+  const std::vector<double>& learning_rate_scales() const { return lr_scale_; }
   double learning_rate() const { return lr_; }
   uint64_t steps() const { return steps_; }
   std::vector<Parameter<T>>& params() { return params_; }
@@ -42,7 +56,7 @@ class Optimizer {
     std::vector<typename TensorChunks<T, 1>::Set> sets;
     for (auto& p : params_) sets.push_back({p.grad});
     grad_chunks_.assign(sets);
-    grad_chunks_.for_each("nn::zero_grad", KOKKOS_LAMBDA(T* const* t, const int64_t k) { t[0][k] = T(0); });
+    grad_chunks_.for_each("nn::zero_grad", KOKKOS_LAMBDA(T* const* t, const int64_t k, T) { t[0][k] = T(0); });
   }
 
   // Named state tensors (value = state, grad empty) and scalars (including "steps").
@@ -57,6 +71,7 @@ class Optimizer {
  protected:
   std::vector<Parameter<T>> params_;
   double lr_, weight_decay_;
+  std::vector<double> lr_scale_;
   uint64_t steps_ = 0;
 
  private:

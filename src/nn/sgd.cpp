@@ -12,10 +12,11 @@ SGD<T>::SGD(std::vector<Parameter<T>> params, double lr, double momentum, double
 
 template <class T>
 void SGD<T>::step() {
-  const T lr = static_cast<T>(this->lr_), wd = static_cast<T>(this->weight_decay_), mu = static_cast<T>(momentum_);
+  const T lr0 = static_cast<T>(this->lr_), wd = static_cast<T>(this->weight_decay_), mu = static_cast<T>(momentum_);
   const bool first = this->steps_ == 0, nesterov = nesterov_, use_momentum = momentum_ > 0;
   for (size_t i = 0; i < this->params_.size(); ++i) {
     auto p = this->params_[i].value, g = this->params_[i].grad, v = velocity_[i];
+    const T lr = this->lr_scale_.empty() ? lr0 : static_cast<T>(this->lr_ * this->lr_scale_[i]);
     const int rows = static_cast<int>(p.extent(0));
     Kokkos::parallel_for(
         "nn::sgd_step", Kokkos::RangePolicy<ExecSpace>(0, static_cast<int>(p.size())), KOKKOS_LAMBDA(const int k) {

@@ -7,8 +7,11 @@
 // at most kChunk entries and runs an element-wise function over all of them in ONE kernel:
 //
 //   TensorChunks<T, 4> chunks;
-//   chunks.assign({{p0, g0, m0, v0}, {p1, g1, m1, v1}, ...});     // cheap when nothing moved
-//   chunks.for_each(KOKKOS_LAMBDA(T* const* t, int64_t k) { t[0][k] -= ...; });
+//   chunks.assign({{p0, g0, m0, v0}, {p1, g1, m1, v1}, ...}, {w0, w1, ...});  // cheap when nothing moved
+//   chunks.for_each(KOKKOS_LAMBDA(T* const* t, int64_t k, T w) { t[0][k] -= w * ...; });
+//
+// w is the per-set weight given to assign() (1 when none is given): an optimizer's per-parameter
+// learning-rate scale.
 //
 // A chunk is one team; its entries are the team's vector lanes (contiguous on a host, coalesced on a
 // device). Each entry is visited exactly once and by the same arithmetic as a per-tensor kernel, so
@@ -31,11 +34,14 @@ class TensorChunks {
   struct Chunk {
     T* ptr[K];
     int64_t size;
+    T weight;
   };
   using Set = std::array<Tensor<T>, K>;
   static constexpr int64_t kChunk = 4096;
 
-  void assign(const std::vector<Set>& sets) {
+  void assign(const std::vector<Set>& sets, const std::vector<double>& weights = {}) {
+    if (!weights.empty() && weights.size() != sets.size())
+      fail("TensorChunks: ", weights.size(), " weights for ", sets.size(), " tensor sets");
     std::vector<std::array<T*, K>> ptrs;
     std::vector<int64_t> sizes;
     for (const auto& s : sets) {
@@ -48,15 +54,17 @@ class TensorChunks {
       ptrs.push_back(p);
       sizes.push_back(static_cast<int64_t>(s[0].size()));
     }
-    if (ptrs == ptrs_ && sizes == sizes_ && chunks_.extent(0) > 0) return;
+    if (ptrs == ptrs_ && sizes == sizes_ && weights == weights_ && chunks_.extent(0) > 0) return;
     ptrs_ = ptrs;
     sizes_ = sizes;
+    weights_ = weights;
     std::vector<Chunk> list;
     for (size_t i = 0; i < ptrs.size(); ++i)
       for (int64_t lo = 0; lo < sizes[i]; lo += kChunk) {
         Chunk c{};
         for (int j = 0; j < K; ++j) c.ptr[j] = ptrs[i][j] + lo;
         c.size = std::min(kChunk, sizes[i] - lo);
+        c.weight = static_cast<T>(weights.empty() ? 1.0 : weights[i]);
         list.push_back(c);
       }
     chunks_ = Kokkos::View<Chunk*, MemSpace>("tensor_chunks", list.size());
@@ -65,7 +73,8 @@ class TensorChunks {
     Kokkos::deep_copy(chunks_, host);
   }
 
-  // f(T* const* ptr, int64_t k) for entry k of every chunk (ptr[j] = tensor j of the chunk's set).
+  // f(T* const* ptr, int64_t k, T w) for entry k of every chunk (ptr[j] = tensor j of the chunk's set,
+  // w its set's weight).
   template <class F>
   void for_each(const char* label, const F& f) const {
     const auto chunks = chunks_;
@@ -75,7 +84,7 @@ class TensorChunks {
         label, Policy(static_cast<int>(chunks.extent(0)), Kokkos::AUTO, Kokkos::AUTO),
         KOKKOS_LAMBDA(const typename Policy::member_type& team) {
           const Chunk& c = chunks(team.league_rank());
-          Kokkos::parallel_for(Kokkos::TeamVectorRange(team, c.size), [&](const int64_t k) { f(c.ptr, k); });
+          Kokkos::parallel_for(Kokkos::TeamVectorRange(team, c.size), [&](const int64_t k) { f(c.ptr, k, c.weight); });
         });
   }
 
@@ -83,6 +92,7 @@ class TensorChunks {
   Kokkos::View<Chunk*, MemSpace> chunks_;
   std::vector<std::array<T*, K>> ptrs_;
   std::vector<int64_t> sizes_;
+  std::vector<double> weights_;
 };
 
 }  // namespace macrodyn::nn

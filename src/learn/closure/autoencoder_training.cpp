@@ -1,5 +1,6 @@
 #include "learn/closure/autoencoder_training.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <numeric>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "io/provenance.hpp"
 #include "nn/adam.hpp"
 #include "nn/data_parallel_trainer.hpp"
+#include "nn/gemm.hpp"
 #include "nn/jacobian.hpp"
 #include "nn/symmetric_eigen.hpp"
 
@@ -32,6 +34,8 @@ AutoencoderTrainingResult train_autoencoder(MPI_Comm comm, ClosureAutoencoder& a
   AutoencoderTrainingResult result;
   auto& model = ae.parameters();
   nn::Adam<float> adam(model.parameters(), o.learning_rate, o.beta1, o.beta2, 1e-8, o.weight_decay);
+  if (o.input_learning_rate > 0 && o.input_learning_rate != o.learning_rate)
+    adam.set_learning_rate_scale("encoder.0.weight", o.input_learning_rate / o.learning_rate);
   nn::TrainerOptions topt;
   topt.n_samples = static_cast<int64_t>(data.configs);
   topt.batch_size = o.batch_size;
@@ -77,8 +81,13 @@ AutoencoderTrainingResult train_autoencoder(MPI_Comm comm, ClosureAutoencoder& a
   return result;
 }
 
+size_t configurations_per_chunk(size_t values_per_config, size_t cap) {
+  const size_t budget = size_t(1) << 26;
+  return std::max<size_t>(1, std::min(cap, budget / std::max<size_t>(1, values_per_config)));
+}
+
 std::vector<float> encode_all(ClosureAutoencoder& ae, const ClosureData& data) {
-  const size_t d = ae.latent_dim(), chunk = 4096;
+  const size_t d = ae.latent_dim(), chunk = configurations_per_chunk(data.state_dim, 4096);
   std::vector<float> z(data.configs * d);
   Tensor x, zt;
   std::vector<int64_t> ids;
@@ -122,25 +131,31 @@ void latent_normalization_of(const std::vector<float>& z, size_t d, const Closur
   stats(dz, norm.dz_mean, norm.dz_std);
 }
 
-std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count) {
+std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count,
+                                      size_t chunk_cap) {
   count = std::min(count, data.configs);
   const size_t d = ae.latent_dim(), N = data.state_dim;
-  std::vector<int64_t> ids(count);
-  for (size_t s = 0; s < count; ++s) ids[s] = static_cast<int64_t>(s);
-  Tensor x, J;
-  gather_states(data, ids, x);
-  ae.jacobian(x, J);
-  auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  const size_t chunk = configurations_per_chunk(N * d, std::min(count, chunk_cap));
   std::vector<double> kappa(count), A(d * d);
-  for (size_t b = 0; b < count; ++b) {
-    for (size_t i = 0; i < d; ++i)
-      for (size_t j = 0; j < d; ++j) {
-        double s = 0;
-        for (size_t k = 0; k < N; ++k) s += double(Jh(k, i * count + b)) * double(Jh(k, j * count + b));
-        A[i * d + j] = s;
-      }
-    const auto e = nn::symmetric_eigen(A, d);
-    kappa[b] = e.values.back() / e.values.front();
+  std::vector<int64_t> ids;
+  Tensor x, J;
+  Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace> Jb("kappa_Jb", N, d), G("kappa_G", d, d);
+  for (size_t s0 = 0; s0 < count; s0 += chunk) {
+    const size_t B = std::min(count, s0 + chunk) - s0;
+    ids.resize(B);
+    for (size_t b = 0; b < B; ++b) ids[b] = static_cast<int64_t>(s0 + b);
+    gather_states(data, ids, x);
+    ae.jacobian(x, J);
+    auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+    for (size_t b = 0; b < B; ++b) {
+      for (size_t i = 0; i < d; ++i)
+        for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
+      nn::gemm("T", "N", 1.0, Jb, Jb, 0.0, G);  // J_b J_b^T (d x d) in double
+      for (size_t i = 0; i < d; ++i)
+        for (size_t j = 0; j < d; ++j) A[i * d + j] = G(i, j);
+      const auto e = nn::symmetric_eigen(A, d);
+      kappa[s0 + b] = e.values.back() / e.values.front();
+    }
   }
   return kappa;
 }

@@ -23,6 +23,7 @@ struct AutoencoderTrainingOptions {
   long epochs = 10;
   long batch_size = 256;
   double learning_rate = 1e-4, weight_decay = 1e-4, beta1 = 0.9, beta2 = 0.95;
+  double input_learning_rate = 0;  // the encoder's input-layer weights; 0: learning_rate
   double lambda_cond = 1e-6;
   uint64_t seed = 1;
   std::string checkpoint;  // "" : none
@@ -54,10 +55,17 @@ double write_autoencoder_file(const std::string& path, const RunContext& ctx,
                               const AutoencoderTrainingResult& r, const std::vector<double>& kappa,
                               const std::string& encoder, const ClosureData& data, double lambda_cond);
 
-// kappa(J J^T) of the first `count` configurations (diagnostics).
-std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count);
+// kappa(J J^T) of the first `count` configurations (diagnostics), in passes of at most `chunk_cap`
+// configurations (fewer where configurations_per_chunk says so).
+std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count,
+                                      size_t chunk_cap = 1024);
 
 // Copies configurations ids (of data) into x (N, ids.size()).
 void gather_states(const ClosureData& data, const std::vector<int64_t>& ids, Tensor& x);
+
+// How many configurations one pass over the data may take at once when each needs `values_per_config`
+// floats of working set (N for states, N x d for Jacobians): at most `cap`, at least 1, and within
+// 2^26 values (256 MB), so a 51200-atom state (N = 307200) does not allocate tens of GB per chunk.
+size_t configurations_per_chunk(size_t values_per_config, size_t cap);
 
 }  // namespace macrodyn::closure

@@ -44,6 +44,10 @@ class AutoencoderPhase : public Stage {
     opt_.epochs = t.get_int("epochs", 10, Range::at_least(0));
     opt_.batch_size = t.get_int("batch_size", 256, Range::at_least(1));
     opt_.learning_rate = t.get_double("learning_rate", 1e-4, Range::positive());
+    // The dense encoder's input layer (N inputs): Adam moves each of its weights by ~lr per step, so its
+    // outputs by up to lr x (sum of |x|) ~ lr N; at N ~ 10^5 that saturates every hidden unit unless
+    // this rate is ~N times smaller than the rest.
+    opt_.input_learning_rate = t.get_double("input_learning_rate", opt_.learning_rate, Range::positive());
     opt_.weight_decay = t.get_double("weight_decay", 1e-4, Range::non_negative());
     const auto betas = t.get_doubles("betas", {0.9, 0.95}, Range{0.0, 1.0, false, true});
     if (betas.size() != 2) t.fail_at("betas", "must be [beta1, beta2]");
@@ -59,6 +63,8 @@ class AutoencoderPhase : public Stage {
     // the atom count (pooled_autoencoder.hpp); chunk_atoms bounds its working set.
     encoder_ = t.get_string("encoder", "dense", {"dense", "pooled"});
     chunk_atoms_ = t.get_int("chunk_atoms", 8192, Range::at_least(1));
+    if (encoder_ == "pooled" && t.has("input_learning_rate"))
+      t.fail_at("input_learning_rate", "applies to the dense encoder's input layer only");
   }
 
   void run(RunContext& ctx) override {

@@ -16,7 +16,7 @@ namespace {
 
 // Samples [lo, hi) of the targets on this rank.
 LatentTargets local_targets(ClosureAutoencoder& ae, const ClosureData& data, LatentLoss loss, size_t lo, size_t hi) {
-  const size_t d = ae.latent_dim(), N = data.state_dim, chunk = 256;
+  const size_t d = ae.latent_dim(), N = data.state_dim, chunk = configurations_per_chunk(N * d, 256);
   const auto& norm = ae.normalization();
   LatentTargets t;
   t.d = d;

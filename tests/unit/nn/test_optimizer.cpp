@@ -1,6 +1,7 @@
 // Optimizers vs updates computed by hand (scalar reference formulas), step LR, gradient clipping.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
 
 #include "nn/adam.hpp"
 #include "nn/sgd.hpp"
@@ -83,6 +84,29 @@ TEST_CASE("Adam matches hand-computed updates", "[nn][optimizer]") {
   }
 }
 
+TEST_CASE("A per-parameter learning-rate scale scales that parameter's updates only", "[nn][optimizer]") {
+  // Two parameters with identical gradients (no weight decay, so values do not enter); "wide" gets
+  // lr * 0.25, "w" the plain rate: every update of "wide" is a quarter of "w"'s, with momentum too.
+  auto run = [](auto make_optimizer) {
+    auto a = make_param(1.0, -2.0), b = make_param(1.0, -2.0);
+    b.name = "wide";
+    auto opt = make_optimizer(std::vector<Parameter<double>>{a, b});
+    opt->set_learning_rate_scale("wide", 0.25);
+    for (int t = 1; t <= 4; ++t) {
+      const double a0 = value(a, 0), a1 = value(a, 1), b0 = value(b, 0), b1 = value(b, 1);
+      set_grad(a, grad_at(t, 0), grad_at(t, 1));
+      set_grad(b, grad_at(t, 0), grad_at(t, 1));
+      opt->step();
+      CHECK(value(a, 0) != a0);
+      CHECK(value(b, 0) - b0 == Approx(0.25 * (value(a, 0) - a0)).epsilon(1e-12));
+      CHECK(value(b, 1) - b1 == Approx(0.25 * (value(a, 1) - a1)).epsilon(1e-12));
+    }
+    CHECK_THROWS_WITH(opt->set_learning_rate_scale("missing", 0.5), Catch::Contains("no parameter named 'missing'"));
+  };
+  run([](std::vector<Parameter<double>> ps) { return std::make_unique<Adam<double>>(ps, 0.01, 0.9, 0.999, 1e-8); });
+  run([](std::vector<Parameter<double>> ps) { return std::make_unique<SGD<double>>(ps, 0.1, 0.9); });
+}
+
 TEST_CASE("NAdam matches hand-computed updates", "[nn][optimizer]") {
   auto p = make_param(1.0, -2.0);
   auto nadam = make_nadam<double>({p}, 0.002, 0.9, 0.999, 1e-8, 0.01);
@@ -144,7 +168,7 @@ TEST_CASE("TensorChunks visits every entry of every tensor once, and follows rea
   TensorChunks<double, 2> chunks;
   auto add_twice = [&] {
     chunks.assign(sets);
-    chunks.for_each("test_chunks", KOKKOS_LAMBDA(double* const* t, const int64_t k) { t[1][k] += 2 * t[0][k]; });
+    chunks.for_each("test_chunks", KOKKOS_LAMBDA(double* const* t, const int64_t k, double) { t[1][k] += 2 * t[0][k]; });
   };
   auto check = [&](double times) {
     for (size_t i = 0; i < sets.size(); ++i) {
