@@ -12,9 +12,10 @@ const char* const kPosition = "/particles/all/position/value";
 const char* const kVelocity = "/particles/all/velocity/value";
 const char* const kForce = "/particles/all/force/value";
 
-std::vector<double> frames_of(const io::H5File& f, const std::string& name, size_t count, size_t width) {
+// Frames [first, first + count) of a (frames, atoms, 3) dataset, `width` = 3 atoms values each.
+std::vector<double> frames_of(const io::H5File& f, const std::string& name, size_t first, size_t count, size_t width) {
   std::vector<double> out(count * width);
-  if (count > 0) f.read<double>(name, {0, 0, 0}, {count, width / 3, 3}, out.data());
+  if (count > 0) f.read<double>(name, {first, 0, 0}, {count, width / 3, 3}, out.data());
   return out;
 }
 }  // namespace
@@ -57,59 +58,57 @@ ClosureData read_lj_closure_data(const io::H5File& f, const ClosureDataRequest& 
   if (rep.lj_positions != "absolute" && rep.lj_positions != "displacement")
     fail(d.path, ": unknown LJ position representation '", rep.lj_positions, "' (absolute | displacement)");
   if (!(rep.position_scale > 0)) fail(d.path, ": LJ position_scale must be positive, got ", rep.position_scale);
-  auto x = frames_of(f, kPosition, C, A3);
-  const auto v = frames_of(f, kVelocity, C, A3);
   // Position block and the factor of the velocity in the position rows of the force (dx'/dt).
   const double inv_scale = rep.displacement() ? 1.0 / rep.position_scale : 1.0;
-  if (rep.displacement()) {
-    // Displacement from the first frame of the frame's trajectory (frames are read from each trajectory's
-    // first one, so it is always in x); trajectories backwards so that the first frames are read intact.
-    for (size_t k = d.trajectories(); k-- > 0;) {
-      const size_t s0 = d.trajectory_start[k], s1 = d.trajectory_start[k + 1];
-      for (size_t s = s1; s-- > s0;)
-        for (size_t i = 0; i < A3; ++i) x[s * A3 + i] = (x[s * A3 + i] - x[s0 * A3 + i]) * inv_scale;
-    }
-  }
-  d.states.resize(C * d.state_dim);
-  for (size_t s = 0; s < C; ++s)
-    for (size_t i = 0; i < A3; ++i) {
-      d.states[s * d.state_dim + i] = static_cast<float>(x[s * A3 + i]);
-      d.states[s * d.state_dim + A3 + i] = static_cast<float>(v[s * A3 + i]);
-    }
-  if (request.forces) {
-    if (!f.exists(kForce)) fail(d.path, ": no ", kForce, " (run simulate lj with full_forces = true)");
-    const auto F = frames_of(f, kForce, C, A3);
-    d.forces.resize(C * d.state_dim);
-    for (size_t s = 0; s < C; ++s)
-      for (size_t i = 0; i < A3; ++i) {
-        d.forces[s * d.state_dim + i] = v[s * A3 + i] * inv_scale;
-        d.forces[s * d.state_dim + A3 + i] = F[s * A3 + i];
-      }
-  }
+  if (request.forces && !f.exists(kForce)) fail(d.path, ": no ", kForce, " (run simulate lj with full_forces = true)");
+  size_t m = 0;
+  std::vector<int64_t> ids;
+  std::vector<double> pf;
   if (request.partial_forces) {
     if (!f.exists("/partial_forces/index")) fail(d.path, ": no /partial_forces (partial_atoms = 0)");
-    const size_t m = f.dims("/partial_forces/index").at(1);
-    std::vector<int64_t> ids(C * m);
-    std::vector<double> F(C * m * 3);
+    m = f.dims("/partial_forces/index").at(1);
+    ids.resize(C * m), pf.resize(C * m * 3);
     if (C > 0) {
       f.read<int64_t>("/partial_forces/index", {0, 0}, {C, m}, ids.data());
-      f.read<double>("/partial_forces/value", {0, 0, 0}, {C, m, 3}, F.data());
+      f.read<double>("/partial_forces/value", {0, 0, 0}, {C, m, 3}, pf.data());
     }
     d.partial = 6 * m;
     d.partial_index.resize(C * d.partial);
     d.partial_value.resize(C * d.partial);
-    for (size_t s = 0; s < C; ++s)
+  }
+  d.states.resize(C * d.state_dim);
+  if (request.forces) d.forces.resize(C * d.state_dim);
+  // One trajectory at a time (a 51200-atom trajectory of 251 frames is 0.3 GB per array in double; all
+  // of them at once would be several times the float states).
+  for (size_t k = 0; k < d.trajectories(); ++k) {
+    const size_t s0 = d.trajectory_start[k], n = d.trajectory_start[k + 1] - s0;
+    const auto x = frames_of(f, kPosition, s0, n, A3);
+    const auto v = frames_of(f, kVelocity, s0, n, A3);
+    const auto F = request.forces ? frames_of(f, kForce, s0, n, A3) : std::vector<double>();
+    for (size_t t = 0; t < n; ++t) {
+      float* state = d.states.data() + (s0 + t) * d.state_dim;
+      for (size_t i = 0; i < A3; ++i) {
+        // Displacement from the trajectory's first frame (t = 0 of this block) when asked.
+        state[i] = static_cast<float>(rep.displacement() ? (x[t * A3 + i] - x[i]) * inv_scale : x[t * A3 + i]);
+        state[A3 + i] = static_cast<float>(v[t * A3 + i]);
+      }
+      if (request.forces) {
+        double* force = d.forces.data() + (s0 + t) * d.state_dim;
+        for (size_t i = 0; i < A3; ++i) force[i] = v[t * A3 + i] * inv_scale, force[A3 + i] = F[t * A3 + i];
+      }
+      const size_t s = s0 + t;
       for (size_t j = 0; j < m; ++j) {
         const int64_t a = ids[s * m + j];
         if (a < 0 || a >= static_cast<int64_t>(atoms)) fail(d.path, ": partial-force atom ", a, " outside [0, ", atoms, ")");
         for (size_t c = 0; c < 3; ++c) {
           const size_t e = s * d.partial + 6 * j;
           d.partial_index[e + c] = 3 * a + static_cast<int64_t>(c);
-          d.partial_value[e + c] = v[s * A3 + 3 * static_cast<size_t>(a) + c] * inv_scale;
+          d.partial_value[e + c] = v[t * A3 + 3 * static_cast<size_t>(a) + c] * inv_scale;
           d.partial_index[e + 3 + c] = static_cast<int64_t>(A3) + 3 * a + static_cast<int64_t>(c);
-          d.partial_value[e + 3 + c] = F[(s * m + j) * 3 + c];
+          d.partial_value[e + 3 + c] = pf[(s * m + j) * 3 + c];
         }
       }
+    }
   }
   return d;
 }
