@@ -46,8 +46,6 @@ class Optimizer {
       }
     fail("optimizer: no parameter named '", name, "'");
   }
-  // Per parameter (1 unless set); empty when no scale was set.
-  const std::vector<double>& learning_rate_scales() const { return lr_scale_; }
   double learning_rate() const { return lr_; }
   uint64_t steps() const { return steps_; }
   std::vector<Parameter<T>>& params() { return params_; }
@@ -71,7 +69,7 @@ class Optimizer {
  protected:
   std::vector<Parameter<T>> params_;
   double lr_, weight_decay_;
-  std::vector<double> lr_scale_;
+  std::vector<double> lr_scale_;  // per parameter (1 unless set); empty when none was set
   uint64_t steps_ = 0;
 
  private:

@@ -140,6 +140,9 @@ class LatentPhase : public Stage {
     // true: train on the excess loss (each sample's constant lowered by its minimum over g; same
     // gradient), so the plateau schedule sees the part of the loss training can reduce.
     excess_ = t.get_bool("subtract_minimum", false);
+    // > 0: the last this many trajectories of the data are held out; the model keeps the parameters of
+    // the epoch with the lowest loss on them (latent_training.hpp).
+    validation_trajectories_ = t.get_int("validation_trajectories", 0, Range::at_least(0));
     label_ = t.get_string("label", loss);
     output_ = t.get_string("output", "closure_latent.h5");
   }
@@ -166,6 +169,19 @@ class LatentPhase : public Stage {
     auto targets = pooled ? build_pooled_latent_targets(*pooled, data, loss_) : build_latent_targets(ctx.comm, *ae, data, loss_);
     const LatentNormalization& norm = pooled ? pooled->normalization() : ae->normalization();
     if (excess_) log::info("closure latent ", label_, ": loss minus each sample's minimum (mean ", shift_to_excess(targets), ")");
+    LatentTargets validation;
+    if (validation_trajectories_ > 0) {
+      const size_t K = data.trajectories(), V = static_cast<size_t>(validation_trajectories_);
+      if (V >= K)
+        fail(data.path, ": validation_trajectories = ", V, " leaves no training trajectory of the ", K, " read");
+      const size_t first = data.trajectory_start[K - V];
+      LatentTargets training;
+      training.d = validation.d = targets.d;
+      for (size_t s = 0; s < targets.size(); ++s) (s < first ? training : validation).append(targets, s);
+      targets = std::move(training);
+      log::info("closure latent ", label_, ": ", validation.size(), " configurations of the last ", V,
+                " trajectories held out for validation");
+    }
     const double precompute = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     log::info("closure latent ", label_, ": ", targets.size(), " configurations",
               loss_ == LatentLoss::Lxp ? cat(", |I| = ", data.partial) : std::string(), ", precompute ", precompute,
@@ -175,7 +191,8 @@ class LatentPhase : public Stage {
     const std::string out = stage_path(ctx, output_);
     opt_.checkpoint = out + ".ckpt";
     opt_.progress_interval_s = ctx.progress_interval_s;
-    const auto r = train_latent(ctx.comm, *model, targets, norm, opt_, ctx.timers);
+    const auto r = train_latent(ctx.comm, *model, targets, norm, opt_, ctx.timers,
+                                validation.size() > 0 ? &validation : nullptr);
     if (r.stopped) {
       log::info("closure latent: stopped; checkpoint ", opt_.checkpoint);
       return;
@@ -186,6 +203,10 @@ class LatentPhase : public Stage {
     save_latent_model(file, "/latent", spec_, *model);
     file.write_replicated("/loss", {r.loss.size()}, r.loss.data());
     file.write_replicated("/learning_rate", {r.learning_rate.size()}, r.learning_rate.data());
+    if (!r.validation_loss.empty()) {
+      file.write_replicated("/validation_loss", {r.validation_loss.size()}, r.validation_loss.data());
+      file.set_attr("/", "best_epoch", static_cast<int64_t>(r.best_epoch));
+    }
     file.set_attr("/", "method", std::string("closure"));
     file.set_attr("/", "phase", std::string("latent"));
     file.set_attr("/", "loss", latent_loss_name(loss_));
@@ -208,6 +229,7 @@ class LatentPhase : public Stage {
   long long configs_ = 0;
   LatentLoss loss_ = LatentLoss::Lxp;
   bool excess_ = false;
+  long long validation_trajectories_ = 0;
   LatentModelSpec spec_;
   LatentTrainingOptions opt_;
 };

@@ -1,6 +1,7 @@
 #include "learn/closure/latent_training.hpp"
 
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <fstream>
 
@@ -128,7 +129,8 @@ double latent_loss_value(nn::Layer<float>& model, const LatentTargets& t, const 
 }
 
 LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const LatentTargets& t,
-                                  const LatentNormalization& norm, const LatentTrainingOptions& o, Timers* timers) {
+                                  const LatentNormalization& norm, const LatentTrainingOptions& o, Timers* timers,
+                                  const LatentTargets* validation) {
   const auto t0 = std::chrono::steady_clock::now();
   LatentTrainingResult result;
   auto adam = std::make_unique<nn::Adam<float>>(model.parameters(), o.learning_rate, 0.9, 0.999, 1e-8,
@@ -158,6 +160,9 @@ LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const 
   const int64_t nb = trainer.batches_per_epoch();
   std::optional<Timers::Scope> scope;
   if (timers) scope.emplace(*timers, "closure_latent");
+  // Best parameters on the validation targets (every rank holds the same model and targets).
+  std::vector<Tensor> best;
+  double best_loss = std::numeric_limits<double>::infinity();
   while (trainer.epoch() < o.epochs) {
     const auto r = trainer.train(loss, (trainer.epoch() + 1) * nb);
     if (r.stopped) {
@@ -167,9 +172,28 @@ LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const 
     result.loss.push_back(r.last_epoch_loss);
     result.learning_rate.push_back(opt.effective_learning_rate());
     opt.end_epoch(r.last_epoch_loss);
+    if (validation) {
+      result.validation_loss.push_back(latent_loss_value(model, *validation, norm));
+      if (result.validation_loss.back() < best_loss) {
+        best_loss = result.validation_loss.back();
+        result.best_epoch = trainer.epoch();
+        best.clear();
+        for (auto& p : model.parameters()) {
+          best.emplace_back(Kokkos::view_alloc(Kokkos::WithoutInitializing, "latent_best"), p.value.extent(0),
+                            p.value.extent(1));
+          Kokkos::deep_copy(best.back(), p.value);
+        }
+      }
+    }
     if (trainer.epoch() % std::max<long>(1, o.epochs / 10) == 0 || trainer.epoch() == o.epochs)
       log::info("closure latent: epoch ", trainer.epoch(), "/", o.epochs, "  loss ", r.last_epoch_loss, "  lr ",
                 result.learning_rate.back());
+  }
+  if (!result.stopped && !best.empty()) {
+    auto params = model.parameters();
+    for (size_t i = 0; i < params.size(); ++i) Kokkos::deep_copy(params[i].value, best[i]);
+    log::info("closure latent: validation loss lowest at epoch ", result.best_epoch, " (", best_loss,
+              "): those parameters kept");
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;

@@ -36,13 +36,20 @@ struct LatentTrainingOptions {
 
 struct LatentTrainingResult {
   std::vector<double> loss, learning_rate;  // per epoch
+  std::vector<double> validation_loss;      // per epoch, when validation targets were given
+  long best_epoch = 0;                      // epoch whose parameters were restored (validation only)
   double seconds = 0;
   bool stopped = false;
 };
 
+// With `validation` (targets of held-out trajectories, e.g. L_x,p ones: E_I L_x,p = L_x, so their mean
+// is an unbiased estimate of the held-out L_x), the loss on them is computed after every epoch and the
+// model ends with the parameters of the epoch where it was lowest (early stopping: a model trained on
+// noisy partial-force targets fits their noise once it has fitted the dynamics). The best parameters
+// are tracked from the start of this call, so after a resume from a checkpoint only from there.
 LatentTrainingResult train_latent(MPI_Comm comm, nn::Layer<float>& model, const LatentTargets& targets,
                                   const LatentNormalization& norm, const LatentTrainingOptions& options,
-                                  Timers* timers = nullptr);
+                                  Timers* timers = nullptr, const LatentTargets* validation = nullptr);
 
 struct LatentBatchBuffers {
   Tensor z, g, dg;
