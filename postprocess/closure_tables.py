@@ -45,7 +45,7 @@ def table1(records):
         paper = cr.PAPER_TABLE1.get((system, n))
 
         def paper_values(p):  # the paper's numbers on the rows with its p
-            if not paper or p is None or abs(p - paper[2]) > 1e-9:
+            if not paper or p is None or abs(p - paper[2]) > 1e-2 * paper[2]:  # p has 3 digits
                 return [None, None]
             return [paper[3][0] if paper[3] else None, paper[4][0]]
         # Equal data: every equivalent-data size that has L_x,p (and L_z where it was run).
