@@ -50,41 +50,74 @@ void jacobian_loss_backward(Layer<T>& net, const Tensor<T>& x, const Tensor<T>& 
   net.backward_dual(dy, dydot, dx, dxdot);
 }
 
-template <class T>
-ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Tensor<T>& G, double count) {
-  const size_t N = J.extent(0);
-  if (d == 0 || J.extent(1) % d != 0) fail("condition_number_loss: J has ", J.extent(1), " columns, not d*B, d=", d);
-  const size_t B = J.extent(1) / d;
+ConditionNumberLossResult condition_number_loss_gram(const std::vector<double>& A, size_t d, std::vector<double>& S,
+                                                     double count) {
+  if (d == 0 || A.size() % (d * d) != 0)
+    fail("condition_number_loss_gram: ", A.size(), " values are not B blocks of d x d, d=", d);
+  const size_t B = A.size() / (d * d);
   const double n = count > 0 ? count : static_cast<double>(B);
-  auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
-  ensure_shape(G, "cond_G", N, d * B);
-  auto Gh = Kokkos::create_mirror_view(G);
   ConditionNumberLossResult r;
   r.kappa.resize(B);
-  std::vector<double> A(d * d);
-  // Per sample, J_b (N x d, double) -> A = J_b^T J_b and dL/dJ_b = 2 J_b S with BLAS (host, double).
-  using HostMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
-  HostMatrix Jb("cond_Jb", N, d), Ab("cond_A", d, d), Sb("cond_S", d, d), Gb("cond_Gb", N, d);
+  S.assign(A.size(), 0.0);
+  std::vector<double> Ab(d * d);
   for (size_t b = 0; b < B; ++b) {
+    const double* a = A.data() + b * d * d;
     for (size_t i = 0; i < d; ++i)
-      for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
-    gemm("T", "N", 1.0, Jb, Jb, 0.0, Ab);
-    for (size_t i = 0; i < d; ++i)
-      for (size_t j = 0; j < d; ++j) A[i * d + j] = 0.5 * (Ab(i, j) + Ab(j, i));
-    const auto eig = symmetric_eigen(A, d);
+      for (size_t j = 0; j < d; ++j) Ab[i * d + j] = 0.5 * (a[i * d + j] + a[j * d + i]);
+    const auto eig = symmetric_eigen(Ab, d);
     const double lmin = eig.values.front(), lmax = eig.values.back();
     if (!(lmin > 0)) fail("condition_number_loss: J J^T of sample ", b, " is singular (lambda_min = ", lmin,
                               ", lambda_max = ", lmax, ")");
     const double kappa = lmax / lmin;
     r.kappa[b] = kappa;
     r.loss += (kappa - 1) * (kappa - 1) / n;
-    const double c = 2 * (kappa - 1) / n / lmin;
+    const double c = 2 * (kappa - 1) / n / lmin;  // dL/dkappa / lambda_min
+    double* s = S.data() + b * d * d;
     for (size_t i = 0; i < d; ++i)
-      for (size_t j = 0; j < d; ++j) {
-        const double umax = eig.vectors[i * d + d - 1] * eig.vectors[j * d + d - 1];
-        const double umin = eig.vectors[i * d] * eig.vectors[j * d];
-        Sb(i, j) = 2 * c * (umax - kappa * umin);
-      }
+      for (size_t j = 0; j < d; ++j)
+        s[i * d + j] = c * (eig.vectors[i * d + d - 1] * eig.vectors[j * d + d - 1] -
+                            kappa * eig.vectors[i * d] * eig.vectors[j * d]);
+  }
+  return r;
+}
+
+template <class T>
+std::vector<double> gram_matrices(const Tensor<T>& J, size_t d) {
+  const size_t N = J.extent(0);
+  if (d == 0 || J.extent(1) % d != 0) fail("gram_matrices: J has ", J.extent(1), " columns, not d*B, d=", d);
+  const size_t B = J.extent(1) / d;
+  auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  using HostMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+  HostMatrix Jb("gram_Jb", N, d), Ab("gram_A", d, d);
+  std::vector<double> A(d * d * B);
+  for (size_t b = 0; b < B; ++b) {
+    for (size_t i = 0; i < d; ++i)
+      for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
+    gemm("T", "N", 1.0, Jb, Jb, 0.0, Ab);  // in double
+    for (size_t i = 0; i < d; ++i)
+      for (size_t j = 0; j < d; ++j) A[b * d * d + i * d + j] = Ab(i, j);
+  }
+  return A;
+}
+
+template <class T>
+ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Tensor<T>& G, double count) {
+  const size_t N = J.extent(0);
+  if (d == 0 || J.extent(1) % d != 0) fail("condition_number_loss: J has ", J.extent(1), " columns, not d*B, d=", d);
+  const size_t B = J.extent(1) / d;
+  auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  ensure_shape(G, "cond_G", N, d * B);
+  auto Gh = Kokkos::create_mirror_view(G);
+  // dL/dJ_b = 2 J_b S_b per sample with BLAS (host, double).
+  using HostMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+  HostMatrix Jb("cond_Jb", N, d), Sb("cond_S", d, d), Gb("cond_Gb", N, d);
+  std::vector<double> S;
+  const auto r = condition_number_loss_gram(gram_matrices(J, d), d, S, count);
+  for (size_t b = 0; b < B; ++b) {
+    for (size_t i = 0; i < d; ++i)
+      for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
+    for (size_t i = 0; i < d; ++i)
+      for (size_t j = 0; j < d; ++j) Sb(i, j) = 2 * S[b * d * d + i * d + j];
     gemm("N", "N", 1.0, Jb, Sb, 0.0, Gb);  // column i = sum_j J_b(:, j) 2 S(j, i), S symmetric
     for (size_t i = 0; i < d; ++i)
       for (size_t k = 0; k < N; ++k) Gh(k, i * B + b) = static_cast<T>(Gb(k, i));
@@ -97,6 +130,8 @@ template void input_jacobian<float>(Layer<float>&, const Tensor<float>&, Tensor<
 template void input_jacobian<double>(Layer<double>&, const Tensor<double>&, Tensor<double>&, Tensor<double>*);
 template void jacobian_loss_backward<float>(Layer<float>&, const Tensor<float>&, const Tensor<float>&);
 template void jacobian_loss_backward<double>(Layer<double>&, const Tensor<double>&, const Tensor<double>&);
+template std::vector<double> gram_matrices<float>(const Tensor<float>&, size_t);
+template std::vector<double> gram_matrices<double>(const Tensor<double>&, size_t);
 template ConditionNumberLossResult condition_number_loss<float>(const Tensor<float>&, size_t, Tensor<float>&, double);
 template ConditionNumberLossResult condition_number_loss<double>(const Tensor<double>&, size_t, Tensor<double>&,
                                                                  double);

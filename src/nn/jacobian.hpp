@@ -36,7 +36,16 @@ struct ConditionNumberLossResult {
   std::vector<double> kappa;  // per sample
 };
 
-// J (N, d*B) -> loss, per-sample kappa, and G = dL/dJ (same layout as J).
+// J (N, d*B) -> B consecutive row-major d x d blocks J_b J_b^T (host, double).
+template <class T>
+std::vector<double> gram_matrices(const Tensor<T>& J, size_t d);
+
+// A: B consecutive d x d row-major Gram matrices A_b = J_b J_b^T -> loss, per-sample kappa, and
+// S_b = dL/dA_b (symmetric, same layout). For callers that form A_b without J (encoder_jacobian.hpp).
+ConditionNumberLossResult condition_number_loss_gram(const std::vector<double>& A, size_t d, std::vector<double>& S,
+                                                     double count = 0);
+
+// J (N, d*B) -> loss, per-sample kappa, and G = dL/dJ (same layout as J), through the Gram form above.
 template <class T>
 ConditionNumberLossResult condition_number_loss(const Tensor<T>& J, size_t d, Tensor<T>& G, double count = 0);
 

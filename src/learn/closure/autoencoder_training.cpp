@@ -136,23 +136,17 @@ std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData&
   count = std::min(count, data.configs);
   const size_t d = ae.latent_dim(), N = data.state_dim;
   const size_t chunk = configurations_per_chunk(N * d, std::min(count, chunk_cap));
-  std::vector<double> kappa(count), A(d * d);
+  std::vector<double> kappa(count), M, A(d * d);
   std::vector<int64_t> ids;
-  Tensor x, J;
-  Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace> Jb("kappa_Jb", N, d), G("kappa_G", d, d);
+  Tensor x;
   for (size_t s0 = 0; s0 < count; s0 += chunk) {
     const size_t B = std::min(count, s0 + chunk) - s0;
     ids.resize(B);
     for (size_t b = 0; b < B; ++b) ids[b] = static_cast<int64_t>(s0 + b);
     gather_states(data, ids, x);
-    ae.jacobian(x, J);
-    auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+    ae.gram(x, M);  // J_b J_b^T in double
     for (size_t b = 0; b < B; ++b) {
-      for (size_t i = 0; i < d; ++i)
-        for (size_t k = 0; k < N; ++k) Jb(k, i) = double(Jh(k, i * B + b));
-      nn::gemm("T", "N", 1.0, Jb, Jb, 0.0, G);  // J_b J_b^T (d x d) in double
-      for (size_t i = 0; i < d; ++i)
-        for (size_t j = 0; j < d; ++j) A[i * d + j] = G(i, j);
+      std::copy(M.begin() + b * d * d, M.begin() + (b + 1) * d * d, A.begin());
       const auto e = nn::symmetric_eigen(A, d);
       kappa[s0 + b] = e.values.back() / e.values.front();
     }

@@ -68,24 +68,40 @@ void ClosureAutoencoderT<T>::encode(const nn::Tensor<T>& x, nn::Tensor<T>& z) {
 }
 
 template <class T>
-void ClosureAutoencoderT<T>::fill_fixed_rows(const nn::Tensor<T>& x, nn::Tensor<T>& J, size_t B) {
-  const size_t N = spec_.state_dim, ds = fixed_dim();
+template <class U>
+void ClosureAutoencoderT<T>::fill_fixed_rows(const TensorT& x, nn::Tensor<U>& F) {
+  const size_t N = spec_.state_dim, ds = fixed_dim(), B = F.extent(1) / std::max<size_t>(ds, 1);
   auto xh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), x);
-  auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+  auto Fh = Kokkos::create_mirror_view(F);
   std::vector<double> rows(ds * N), xs;
   for (size_t b = 0; b < B; ++b) {
     if (b == 0 || !observable_->constant_jacobian()) observable_->jacobian(column(xh, b, xs), rows.data());
     for (size_t i = 0; i < ds; ++i)
-      for (size_t k = 0; k < N; ++k) Jh(k, i * B + b) = static_cast<T>(rows[i * N + k]);
+      for (size_t k = 0; k < N; ++k) Fh(k, i * B + b) = static_cast<U>(rows[i * N + k]);
   }
-  Kokkos::deep_copy(J, Jh);
+  Kokkos::deep_copy(F, Fh);
+}
+
+template <class T>
+void ClosureAutoencoderT<T>::gram(const TensorT& x, std::vector<double>& M) {
+  const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
+  M.clear();
+  if (B == 0) return;
+  if (encoder_jacobian_.structured()) {
+    nn::ensure_shape(f_, "closure_F", N, observable_->constant_jacobian() ? ds : ds * B);
+    fill_fixed_rows(x, f_);
+    return encoder_jacobian_.gram(x, f_, ds, M);
+  }
+  jacobian(x, j_);
+  M = nn::gram_matrices(j_, d);
 }
 
 template <class T>
 void ClosureAutoencoderT<T>::jacobian(const nn::Tensor<T>& x, nn::Tensor<T>& J, nn::Tensor<T>* z) {
   const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
   nn::ensure_shape(J, "closure_J", N, d * B);
-  fill_fixed_rows(x, J, B);
+  TensorT fixed_rows = Kokkos::subview(J, Kokkos::ALL, std::make_pair(size_t(0), ds * B));
+  fill_fixed_rows(x, fixed_rows);
   jh_ = Kokkos::subview(J, Kokkos::ALL, std::make_pair(ds * B, d * B));  // phi_hat's rows, written in place
   encoder_jacobian_.jacobian(x, jh_);
   if (z) encode(x, *z);
@@ -117,7 +133,16 @@ AutoencoderLossParts ClosureAutoencoderT<T>::batch_loss(const nn::Tensor<T>& x, 
   nn::ensure_shape(grad_h_, "closure_grad_h", d - ds, B);
   Kokkos::deep_copy(grad_h_, Kokkos::subview(grad_z_, std::make_pair(ds, d), Kokkos::ALL));
   encoder_->backward_parameters(grad_h_);
-  if (lambda_cond > 0) {
+  if (lambda_cond > 0 && encoder_jacobian_.structured()) {
+    // Through the Gram matrices (encoder_jacobian.hpp): J itself is never formed.
+    nn::ensure_shape(f_, "closure_F", N, observable_->constant_jacobian() ? ds : ds * B);
+    fill_fixed_rows(x, f_);
+    encoder_jacobian_.gram(x, f_, ds, m_);
+    // count = global_batch / lambda makes S = lambda dL_cond/dM directly (the loss comes back scaled).
+    const auto r = nn::condition_number_loss_gram(m_, d, s_, global_batch / lambda_cond);
+    parts.condition = r.loss / lambda_cond;
+    encoder_jacobian_.gram_loss_backward(x, f_, ds, s_);
+  } else if (lambda_cond > 0) {
     jacobian(x, j_);
     // count = global_batch / lambda makes G = lambda dL_cond/dJ directly (the loss comes back scaled).
     const auto r = nn::condition_number_loss(j_, d, g_, global_batch / lambda_cond);

@@ -7,8 +7,9 @@
 //
 // batch_loss() ADDS the exact parameter gradient of both terms for a local batch x (N, B), with the
 // means taken over `global_batch` samples (data-parallel: per-rank gradients sum to the global one).
-// The condition term uses phi_hat's input Jacobian (encoder_jacobian.hpp), the constant rows of phi*,
-// then nn::condition_number_loss on the full J and the exact gradient of <dL/dJ, J> on phi_hat's rows.
+// The condition term needs J only through the Gram matrices J_b J_b^T: they and the exact gradient of
+// the loss on them come from phi*'s rows and phi_hat's upper Jacobian without forming J
+// (encoder_jacobian.hpp; an encoder without a hidden layer forms J and uses nn::condition_number_loss).
 //
 // Tensors are float, (features, batch) column-major as in the neural core. After training the
 // autoencoder is frozen; normalization() holds the latent statistics the latent models use
@@ -71,6 +72,8 @@ class ClosureAutoencoderT {
   void encode(const TensorT& x, TensorT& z);
   // Full encoder Jacobian in nn/jacobian.hpp's layout: J (N, d*B), column i*B + b = row i of J_b.
   void jacobian(const TensorT& x, TensorT& J, TensorT* z = nullptr);
+  // Gram matrices J_b J_b^T: B consecutive row-major d x d blocks (without forming J where it can).
+  void gram(const TensorT& x, std::vector<double>& M);
   // Adds the gradient of L_AE (means over global_batch samples) and returns the two terms.
   AutoencoderLossParts batch_loss(const TensorT& x, double global_batch, double lambda_cond);
 
@@ -79,8 +82,10 @@ class ClosureAutoencoderT {
   static std::unique_ptr<ClosureAutoencoderT> load(const io::H5File& file, const std::string& group);
 
  private:
-  // Columns of the fixed observable's rows in J's layout, for a batch of B samples.
-  void fill_fixed_rows(const TensorT& x, TensorT& J, size_t B);
+  // The fixed observable's rows in J's layout: F (N, ds*B), column i*B + b = row i of J_b; F with ds
+  // columns receives the rows of the batch's first sample (for a constant Jacobian).
+  template <class U>
+  void fill_fixed_rows(const TensorT& x, nn::Tensor<U>& F);
 
   AutoencoderSpec spec_;
   std::unique_ptr<FixedObservable> observable_;
@@ -89,6 +94,8 @@ class ClosureAutoencoderT {
   EncoderJacobian<T> encoder_jacobian_;
   LatentNormalization norm_;
   TensorT h_, z_, xr_, grad_xr_, grad_z_, grad_h_, jh_, j_, g_, gh_;
+  nn::Tensor<double> f_;        // fixed rows for the Gram path
+  std::vector<double> m_, s_;  // Gram matrices and dL/dM
 };
 
 extern template class ClosureAutoencoderT<float>;
