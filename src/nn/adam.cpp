@@ -40,9 +40,10 @@ void Adam<T>::step() {
   } else {
     c_mom = 1.0 / (1.0 - std::pow(beta1_, double(t)));
   }
-  const T lr = static_cast<T>(this->lr_), wd = static_cast<T>(this->weight_decay_);
-  const T b1 = static_cast<T>(beta1_), b2 = static_cast<T>(beta2_), eps = static_cast<T>(eps_);
-  const T cg = static_cast<T>(c_grad), cm = static_cast<T>(c_mom), inv_bc2 = static_cast<T>(1.0 / bc2);
+  // Captured as double, converted in the kernel (the same floats): a float capture could alias the float
+  // arrays the kernel writes, so the compiler would reload it every entry and not vectorise the loop.
+  const double lr_d = this->lr_, wd_d = this->weight_decay_, b1_d = beta1_, b2_d = beta2_, eps_d = eps_;
+  const double cg_d = c_grad, cm_d = c_mom, inv_bc2_d = 1.0 / bc2;
   const bool decoupled = decoupled_;
   std::vector<typename TensorChunks<T, 4>::Set> sets;
   for (size_t i = 0; i < this->params_.size(); ++i)
@@ -50,6 +51,8 @@ void Adam<T>::step() {
   chunks_.assign(sets, this->lr_scale_);
   // One kernel over every parameter (tensor_chunks.hpp); ptr = {p, g, m, v} of one chunk.
   chunks_.for_each("nn::adam_step", KOKKOS_LAMBDA(T* const* ptr, const int64_t k, const T scale) {
+    const T lr = T(lr_d), wd = T(wd_d), b1 = T(b1_d), b2 = T(b2_d), eps = T(eps_d);
+    const T cg = T(cg_d), cm = T(cm_d), inv_bc2 = T(inv_bc2_d);
     T* p = ptr[0];
     T gk = ptr[1][k];
     if (decoupled)

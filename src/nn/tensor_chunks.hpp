@@ -83,8 +83,13 @@ class TensorChunks {
     Kokkos::parallel_for(
         label, Policy(static_cast<int>(chunks.extent(0)), Kokkos::AUTO, Kokkos::AUTO),
         KOKKOS_LAMBDA(const typename Policy::member_type& team) {
+          // Local copies: the entries' stores cannot then alias the pointers or the weight (a float in
+          // the chunk list), which would force reloads on every entry and keep the loop scalar.
           const Chunk& c = chunks(team.league_rank());
-          Kokkos::parallel_for(Kokkos::TeamVectorRange(team, c.size), [&](const int64_t k) { f(c.ptr, k, c.weight); });
+          T* ptr[K];
+          for (int j = 0; j < K; ++j) ptr[j] = c.ptr[j];
+          const T w = c.weight;
+          Kokkos::parallel_for(Kokkos::TeamVectorRange(team, c.size), [&](const int64_t k) { f(ptr, k, w); });
         });
   }
 
