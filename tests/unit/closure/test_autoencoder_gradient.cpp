@@ -36,9 +36,15 @@ nn::Tensor<double> random_states(size_t N, size_t B, uint64_t seed) {
 }  // namespace
 
 TEST_CASE("closure L_AE gradient matches finite differences", "[closure]") {
+  // predator_prey: the fixed rows (block means) are the same for every sample; lj: the temperature's
+  // gradient depends on the state (velocities), so every sample has its own fixed row.
+  for (const std::string system : {"predator_prey", "lj"})
   for (double lambda : {0.0, 0.05}) {
-    ClosureAutoencoderT<double> ae(small_spec());
-    const auto x = random_states(10, 3, 7);
+    auto spec = small_spec();
+    spec.system = system;
+    spec.state_dim = system == "lj" ? 12 : 10;  // lj: 2 atoms, (x, v) each
+    ClosureAutoencoderT<double> ae(spec);
+    const auto x = random_states(spec.state_dim, 3, 7);
     auto objective = [&]() {
       const auto p = ae.batch_loss(x, 3.0, lambda);
       return p.reconstruction + lambda * p.condition;
@@ -52,7 +58,7 @@ TEST_CASE("closure L_AE gradient matches finite differences", "[closure]") {
     for (auto& p : ae.parameters().parameters()) {
       const auto& analytic = grads[k++];
       const auto fd = nn::gradcheck::fd_gradient<double>(objective, p.value, 1e-5);
-      INFO("lambda " << lambda << " parameter " << p.name);
+      INFO(system << " lambda " << lambda << " parameter " << p.name);
       // Round-off of the differences ~ eps (kappa - 1)^2 / h on parameters with small gradients.
       CHECK(nn::gradcheck::relative_error(analytic, fd) < 1e-4);
     }
