@@ -135,9 +135,7 @@ AutoencoderLossParts ClosureAutoencoderT<T>::batch_loss(const nn::Tensor<T>& x, 
   encoder_->backward_parameters(grad_h_);
   if (lambda_cond > 0 && encoder_jacobian_.structured()) {
     // Through the Gram matrices (encoder_jacobian.hpp): J itself is never formed.
-    nn::ensure_shape(f_, "closure_F", N, observable_->constant_jacobian() ? ds : ds * B);
-    fill_fixed_rows(x, f_);
-    encoder_jacobian_.gram(x, f_, ds, m_);
+    gram(x, m_);  // also leaves the fixed rows in f_
     // count = global_batch / lambda makes S = lambda dL_cond/dM directly (the loss comes back scaled).
     const auto r = nn::condition_number_loss_gram(m_, d, s_, global_batch / lambda_cond);
     parts.condition = r.loss / lambda_cond;

@@ -20,6 +20,7 @@ void EncoderJacobian<T>::upper_jacobian(const nn::Tensor<T>& x) {
   dense.forward(x, a1_, false);
   nn::input_jacobian(upper_, a1_, jup_);  // (h, K*B); saves and restores the upper gradients
   last_x_ = x;
+  gram_ready_ = false;
 }
 
 template <class T>
@@ -116,9 +117,9 @@ void EncoderJacobian<T>::gram(const nn::Tensor<T>& x, const nn::Tensor<double>& 
   auto qh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), q_);
   auto uh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u_);
   M.assign(d * d * B, 0.0);
-  auto dot = [h](const auto& a, size_t ca, const auto& b, size_t cb) {
+  auto dot = [h](const auto& a, size_t col_a, const auto& b, size_t col_b) {
     double sum = 0;
-    for (size_t k = 0; k < h; ++k) sum += a(k, ca) * b(k, cb);
+    for (size_t k = 0; k < h; ++k) sum += a(k, col_a) * b(k, col_b);
     return sum;
   };
   for (size_t b = 0; b < B; ++b) {
@@ -131,12 +132,13 @@ void EncoderJacobian<T>::gram(const nn::Tensor<T>& x, const nn::Tensor<double>& 
         m[(ds + i) * d + s] = m[s * d + ds + i] = dot(jh, i * B + b, uh, s * cs + b * cb);
     }
   }
+  gram_ready_ = true;
 }
 
 template <class T>
 void EncoderJacobian<T>::gram_loss_backward(const nn::Tensor<T>& x, const nn::Tensor<double>& F, size_t ds,
                                             const std::vector<double>& S) {
-  if (last_x_.data() != x.data() || last_x_.extent(1) != x.extent(1) || p_.extent(0) == 0) {
+  if (!gram_ready_ || last_x_.data() != x.data() || last_x_.extent(1) != x.extent(1)) {
     std::vector<double> M;
     gram(x, F, ds, M);
   }

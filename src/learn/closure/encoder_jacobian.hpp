@@ -61,6 +61,7 @@ class EncoderJacobian {
   nn::Tensor<T> a1_, jup_, g1_, y_, ydot_, dy_, dydot_, dx_, dxdot_, ones_, last_x_;
   // gram(): W1, P, U, Jup, Q = P Jup and the gradients in double.
   nn::Tensor<double> w1_, p_, u_, jupd_, q_, r_, dp_, du_, dw1_;
+  bool gram_ready_ = false;  // the gram() members above belong to last_x_
 };
 
 extern template class EncoderJacobian<float>;
