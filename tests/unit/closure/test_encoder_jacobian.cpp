@@ -10,6 +10,24 @@
 using namespace macrodyn;
 using namespace macrodyn::closure;
 
+namespace {
+
+// Every parameter gradient of net, concatenated.
+std::vector<double> gradients(nn::Sequential<double>& net) {
+  std::vector<double> all;
+  for (auto& p : net.parameters()) {
+    const auto v = nn::gradcheck::to_vector(p.grad);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  return all;
+}
+
+void zero_gradients(nn::Sequential<double>& net) {
+  for (auto& p : net.parameters()) Kokkos::deep_copy(p.grad, 0.0);
+}
+
+}  // namespace
+
 TEST_CASE("split encoder Jacobian equals the generic input Jacobian and its loss gradient", "[closure]") {
   const size_t N = 23, B = 5, K = 3;
   auto net = nn::make_mlp<double>({N, 9, 7, K}, "softplus", 4);
@@ -21,20 +39,12 @@ TEST_CASE("split encoder Jacobian equals the generic input Jacobian and its loss
   split.jacobian(x, J);
   CHECK(nn::gradcheck::relative_error(nn::gradcheck::to_vector(J), nn::gradcheck::to_vector(Jref)) < 1e-13);
 
-  auto grads = [&]() {
-    std::vector<double> all;
-    for (auto& p : net->parameters()) {
-      const auto v = nn::gradcheck::to_vector(p.grad);
-      all.insert(all.end(), v.begin(), v.end());
-    }
-    return all;
-  };
-  for (auto& p : net->parameters()) Kokkos::deep_copy(p.grad, 0.0);
+  zero_gradients(*net);
   nn::jacobian_loss_backward(*net, x, G);
-  const auto reference = grads();
-  for (auto& p : net->parameters()) Kokkos::deep_copy(p.grad, 0.0);
+  const auto reference = gradients(*net);
+  zero_gradients(*net);
   split.loss_backward(x, G);
-  CHECK(nn::gradcheck::relative_error(grads(), reference) < 1e-12);
+  CHECK(nn::gradcheck::relative_error(gradients(*net), reference) < 1e-12);
 }
 
 TEST_CASE("Gram path: J_b J_b^T and the gradient of sum <S_b, J_b J_b^T> without forming J", "[closure]") {
@@ -85,20 +95,12 @@ TEST_CASE("Gram path: J_b J_b^T and the gradient of sum <S_b, J_b J_b^T> without
           Gh(k, i * B + b) = sum;
         }
     Kokkos::deep_copy(G, Gh);
-    auto grads = [&]() {
-      std::vector<double> all;
-      for (auto& p : net->parameters()) {
-        const auto v = nn::gradcheck::to_vector(p.grad);
-        all.insert(all.end(), v.begin(), v.end());
-      }
-      return all;
-    };
-    for (auto& p : net->parameters()) Kokkos::deep_copy(p.grad, 0.0);
+    zero_gradients(*net);
     split.loss_backward(x, G);
-    const auto reference = grads();
-    for (auto& p : net->parameters()) Kokkos::deep_copy(p.grad, 0.0);
+    const auto reference = gradients(*net);
+    zero_gradients(*net);
     split.gram(x, F, ds, M);
     split.gram_loss_backward(x, F, ds, S);
-    CHECK(nn::gradcheck::relative_error(grads(), reference) < 1e-12);
+    CHECK(nn::gradcheck::relative_error(gradients(*net), reference) < 1e-12);
   }
 }
