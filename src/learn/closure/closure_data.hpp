@@ -8,7 +8,9 @@
 // it every trajectory has T snapshots. Attribute "system"; the fixed observable's parameters
 // (fixed_observable_parameter_names, e.g. Allen-Cahn "eps") are root attributes.
 // Configurations are taken in trajectory order (trajectory 0's kept snapshots, then trajectory 1's ...),
-// and "the first n configurations" means exactly that (the reference bookkeeping of Table 2).
+// and "the first n configurations" means exactly that (the reference bookkeeping of Table 2). With
+// snapshot_stride = s > 1 each trajectory contributes only its kept snapshots 0, s, 2s, ... (in the same
+// order), so n configurations spread over about s times as many trajectories.
 // A `simulate lj` file (H5MD layout) is read by lj_closure_data.hpp instead.
 // Every rank reads the same (replicated) arrays; only the trajectories needed are read.
 #include <mpi.h>
@@ -25,12 +27,13 @@ struct ClosureData {
   std::string path, system;
   ObservableParameters observable_parameters;
   size_t configs = 0, times = 0, state_dim = 0, partial = 0;  // times = T slots per trajectory in the file
-  double snapshot_dt = 0;                                     // times[1] - times[0]
+  double snapshot_dt = 0;                                     // time between consecutive configurations
   std::vector<double> time_values;                            // T
   // Trajectory k's configurations are [trajectory_start[k], trajectory_start[k+1]); the last one read
   // may be cut by max_configs (whole(k) says whether all its kept snapshots were read).
   std::vector<size_t> trajectory_start;                       // (trajectories read) + 1
   std::vector<size_t> trajectory_kept;                        // kept snapshots of each trajectory read
+                                                              // (after the snapshot stride)
   std::vector<float> states;                                  // configs x N (configuration-major)
   std::vector<double> forces;                                 // configs x N when read
   std::vector<int64_t> partial_index;                         // configs x m when read
@@ -58,6 +61,7 @@ struct StateRepresentation {
 struct ClosureDataRequest {
   long max_configs = 0;  // 0: every configuration in the file
   long max_trajectories = 0;  // 0: no limit; else only the first this many trajectories
+  long snapshot_stride = 1;   // every this many kept snapshots of each trajectory (not for LJ files)
   bool forces = false;
   bool partial_forces = false;
   StateRepresentation representation;

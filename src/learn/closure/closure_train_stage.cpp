@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <numeric>
 
 #include "core/log.hpp"
@@ -124,6 +125,9 @@ class LatentPhase : public Stage {
     autoencoder_ = t.get_string("autoencoder", "closure_autoencoder.h5");
     data_ = t.get_string("data", "train.h5");
     configs_ = t.get_int("configurations", 0, Range::at_least(0));
+    // > 1: each trajectory gives only every this many of its kept snapshots, so `configurations`
+    // spread over more trajectories (closure_data.hpp).
+    stride_ = t.get_int("snapshot_stride", 1, Range::at_least(1));
     const std::string loss = t.get_string("loss", "L_x,p", {"L_z", "L_x", "L_x,p"});
     loss_ = parse_latent_loss(loss);
     spec_.kind = t.get_string("model", "mlp", {"mlp", "onsager", "gfinn"});
@@ -143,6 +147,9 @@ class LatentPhase : public Stage {
     // > 0: the last this many trajectories of the data are held out; the model keeps the parameters of
     // the epoch with the lowest loss on them (latent_training.hpp).
     validation_trajectories_ = t.get_int("validation_trajectories", 0, Range::at_least(0));
+    // > 1: train this many models (seeds seed, seed + 1, ...) and keep the one with the lowest final
+    // training loss (selection on the training data only; the test trajectories are never seen).
+    restarts_ = t.get_int("restarts", 1, Range::at_least(1));
     label_ = t.get_string("label", loss);
     output_ = t.get_string("output", "closure_latent.h5");
   }
@@ -160,6 +167,7 @@ class LatentPhase : public Stage {
     }
     ClosureDataRequest req;
     req.max_configs = configs_;
+    req.snapshot_stride = stride_;
     req.forces = loss_ != LatentLoss::Lxp;
     req.partial_forces = loss_ == LatentLoss::Lxp;
     req.representation = pooled ? pooled->spec().representation : ae->spec().representation;
@@ -187,26 +195,72 @@ class LatentPhase : public Stage {
               loss_ == LatentLoss::Lxp ? cat(", |I| = ", data.partial) : std::string(), ", precompute ", precompute,
               " s");
     spec_.dim = pooled ? pooled->latent_dim() : ae->latent_dim();
-    auto model = make_latent_model(spec_);
     const std::string out = stage_path(ctx, output_);
-    opt_.checkpoint = out + ".ckpt";
-    opt_.progress_interval_s = ctx.progress_interval_s;
-    const auto r = train_latent(ctx.comm, *model, targets, norm, opt_, ctx.timers,
+    // Restart r trains from seed + r; the one with the lowest final training loss is kept. With more
+    // than one, each finished restart is written to <output>.restart<r> (and read back on a resumed
+    // run), its checkpoint is <output>.restart<r>.ckpt; the single-run checkpoint is <output>.ckpt.
+    const bool several = restarts_ > 1;
+    TrainedLatent best;
+    std::vector<double> finals;
+    for (long long r = 0; r < restarts_; ++r) {
+      TrainedLatent t;
+      t.spec = spec_;
+      t.spec.seed = spec_.seed + static_cast<uint64_t>(r);
+      const std::string file = several ? cat(out, ".restart", r) : out;
+      if (several && std::ifstream(file).good()) {
+        t = read_trained_latent(ctx.comm, file);
+        log::info("closure latent ", label_, ": restart ", r, " read from ", file);
+      } else {
+        t.model = make_latent_model(t.spec);
+        auto opt = opt_;
+        opt.seed = t.spec.seed;
+        opt.checkpoint = file + ".ckpt";
+        opt.progress_interval_s = ctx.progress_interval_s;
+        t.result = train_latent(ctx.comm, *t.model, targets, norm, opt, ctx.timers,
                                 validation.size() > 0 ? &validation : nullptr);
-    if (r.stopped) {
-      log::info("closure latent: stopped; checkpoint ", opt_.checkpoint);
-      return;
+        if (t.result.stopped) {
+          log::info("closure latent: stopped; checkpoint ", opt.checkpoint);
+          return;
+        }
+        t.final_loss = latent_loss_value(*t.model, targets, norm);
+        if (several) write_latent_file(ctx, file, t, data, precompute, {});
+        remove_checkpoint(ctx, opt.checkpoint);
+      }
+      if (several) log::info("closure latent ", label_, ": restart ", r, " (seed ", t.spec.seed, ") final loss ", t.final_loss);
+      finals.push_back(t.final_loss);
+      if (r == 0 || t.final_loss < best.final_loss) best = t;
     }
-    const double final_loss = latent_loss_value(*model, targets, norm);
-    auto file = io::H5File::create(out, ctx.comm);
+    write_latent_file(ctx, out, best, data, precompute, finals);
+    if (several && comm_rank(ctx.comm) == 0)
+      for (long long r = 0; r < restarts_; ++r) std::remove(cat(out, ".restart", r).c_str());
+    log::info("closure latent ", label_, ": ", best.result.seconds, " s for ", best.result.loss.size(), " epochs",
+              several ? cat(" (restart with seed ", best.spec.seed, " of ", restarts_, ")") : std::string(), ", loss ",
+              best.final_loss, " -> ", out);
+  }
+
+ private:
+  struct TrainedLatent {
+    LatentModelSpec spec;
+    std::shared_ptr<nn::Layer<float>> model;
+    LatentTrainingResult result;
+    double final_loss = 0;
+  };
+
+  // The latent-model file (closure_train_stage.hpp); `restart_losses` (the final loss of every restart)
+  // is written when there were several.
+  void write_latent_file(RunContext& ctx, const std::string& path, TrainedLatent& t, const ClosureData& data,
+                         double precompute, const std::vector<double>& restart_losses) const {
+    const auto& r = t.result;
+    auto file = io::H5File::create(path, ctx.comm);
     io::write_provenance(file, ctx);
-    save_latent_model(file, "/latent", spec_, *model);
+    save_latent_model(file, "/latent", t.spec, *t.model);
     file.write_replicated("/loss", {r.loss.size()}, r.loss.data());
     file.write_replicated("/learning_rate", {r.learning_rate.size()}, r.learning_rate.data());
     if (!r.validation_loss.empty()) {
       file.write_replicated("/validation_loss", {r.validation_loss.size()}, r.validation_loss.data());
       file.set_attr("/", "best_epoch", static_cast<int64_t>(r.best_epoch));
     }
+    if (restart_losses.size() > 1) file.set_attr("/", "restart_final_losses", restart_losses);
     file.set_attr("/", "method", std::string("closure"));
     file.set_attr("/", "phase", std::string("latent"));
     file.set_attr("/", "loss", latent_loss_name(loss_));
@@ -214,19 +268,31 @@ class LatentPhase : public Stage {
     file.set_attr("/", "autoencoder", stage_path(ctx, autoencoder_));
     file.set_attr("/", "data", data.path);
     file.set_attr("/", "configurations", static_cast<int64_t>(data.configs));
+    file.set_attr("/", "snapshot_stride", static_cast<int64_t>(stride_));
     file.set_attr("/", "partial_coordinates", static_cast<int64_t>(loss_ == LatentLoss::Lxp ? data.partial : 0));
     file.set_attr("/", "precompute_s", precompute);
     file.set_attr("/", "time_s", r.seconds);
-    file.set_attr("/", "final_loss", final_loss);
+    file.set_attr("/", "final_loss", t.final_loss);
     file.commit();
-    remove_checkpoint(ctx, opt_.checkpoint);
-    log::info("closure latent ", label_, ": ", r.seconds, " s for ", r.loss.size(), " epochs, loss ", final_loss,
-              " -> ", out);
   }
 
- private:
+  static TrainedLatent read_trained_latent(MPI_Comm comm, const std::string& path) {
+    const auto f = io::H5File::open_read(path, comm);
+    TrainedLatent t;
+    t.model = load_latent_model(f, "/latent", &t.spec);
+    t.result.loss = f.read_all<double>("/loss");
+    t.result.learning_rate = f.read_all<double>("/learning_rate");
+    if (f.exists("/validation_loss")) {
+      t.result.validation_loss = f.read_all<double>("/validation_loss");
+      t.result.best_epoch = f.attr_int("/", "best_epoch");
+    }
+    t.result.seconds = f.attr_double("/", "time_s");
+    t.final_loss = f.attr_double("/", "final_loss");
+    return t;
+  }
+
   std::string autoencoder_, data_, label_, output_;
-  long long configs_ = 0;
+  long long configs_ = 0, stride_ = 1, restarts_ = 1;
   LatentLoss loss_ = LatentLoss::Lxp;
   bool excess_ = false;
   long long validation_trajectories_ = 0;

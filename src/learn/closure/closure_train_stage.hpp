@@ -14,13 +14,19 @@
 //                                         attributes time_s, lambda_cond, configurations
 // phase = "latent"  (g trained with L_z | L_x | L_x,p on the frozen encoder)
 //   autoencoder = "closure_autoencoder.h5", data = "train.h5", configurations = 0
+//   snapshot_stride = 1        every this many kept snapshots of each trajectory, then the first n
+//                              (so n configurations spread over more trajectories; not for LJ files)
 //   loss = "L_x,p"             L_z and L_x need /forces, L_x,p /partial_forces (the simulate stage's)
 //   model = "mlp", hidden = [32, 32], epochs = 2000, batch_size = 256, learning_rate = 5e-3,
 //   weight_decay = 0 (AdamW, decoupled), plateau_factor = 0.5, plateau_patience = 100,
 //   min_learning_rate = 5e-6, seed = 1, label = <loss>   (name printed by the evaluate stage)
+//   restarts = 1               > 1: models from seeds seed, seed + 1, ...; the lowest final training
+//                              loss is kept (each finished one is kept as <output>.restart<r> until the
+//                              end, so a resumed run does not train it again)
 //   output = "closure_latent.h5" -> /latent (model spec attributes + /latent/model), /loss (per epoch),
 //                                   /learning_rate (per epoch), attributes loss, label, time_s,
-//                                   precompute_s, configurations, partial_coordinates, final_loss
+//                                   precompute_s, configurations, snapshot_stride, partial_coordinates,
+//                                   final_loss, restart_final_losses (restarts > 1)
 // Both phases checkpoint to <output>.ckpt on a stop signal (SIGTERM/SIGUSR1) and resume from it when
 // the stage runs again; the checkpoint is removed once the output is written.
 #include "core/stage.hpp"

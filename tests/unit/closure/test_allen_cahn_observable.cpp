@@ -116,3 +116,37 @@ TEST_CASE("closure data: Allen-Cahn files are read up to /snapshots_kept", "[clo
   one.max_trajectories = 1;
   CHECK(read_closure_data(kData, MPI_COMM_WORLD, one).configs == 4);
 }
+
+TEST_CASE("closure data: a snapshot stride keeps snapshots 0, s, 2s, ... of each trajectory", "[closure][allen_cahn]") {
+  // Kept snapshots are 4 and 6; with stride 3 trajectory 0 gives snapshots 0, 3 and trajectory 1 gives
+  // 0, 3 (ceil(4/3) = 2, ceil(6/3) = 2).
+  ClosureDataRequest all;
+  all.forces = all.partial_forces = true;
+  const auto d = read_closure_data(kData, MPI_COMM_WORLD, all);
+  ClosureDataRequest req = all;
+  req.snapshot_stride = 3;
+  const auto s = read_closure_data(kData, MPI_COMM_WORLD, req);
+  REQUIRE(s.configs == 4);
+  CHECK(s.trajectory_start == std::vector<size_t>{0, 2, 4});
+  CHECK(s.whole(0));
+  CHECK(s.whole(1));
+  CHECK(s.snapshot_dt == Approx(3 * d.snapshot_dt).epsilon(1e-12));
+  const size_t N = d.state_dim, m = d.partial;
+  const std::vector<size_t> source{0, 3, 4 + 0, 4 + 3};  // rows of the unstrided read
+  for (size_t r = 0; r < source.size(); ++r) {
+    for (size_t i = 0; i < N; ++i) {
+      REQUIRE(s.state(r)[i] == d.state(source[r])[i]);
+      REQUIRE(s.forces[r * N + i] == d.forces[source[r] * N + i]);
+    }
+    for (size_t j = 0; j < m; ++j) {
+      REQUIRE(s.partial_index[r * m + j] == d.partial_index[source[r] * m + j]);
+      REQUIRE(s.partial_value[r * m + j] == d.partial_value[source[r] * m + j]);
+    }
+  }
+  // The first 3 strided configurations: trajectory 0's two, then snapshot 0 of trajectory 1.
+  req.max_configs = 3;
+  CHECK(read_closure_data(kData, MPI_COMM_WORLD, req).trajectory_start == std::vector<size_t>{0, 2, 3});
+  req.max_configs = 5;
+  CHECK(test::error_of([&] { read_closure_data(kData, MPI_COMM_WORLD, req); }).find("snapshot stride 3") !=
+        std::string::npos);
+}

@@ -1,0 +1,87 @@
+// Latent phase with restarts = R: R models from seeds seed, seed + 1, ...; the output holds the one
+// with the lowest final training loss, the final losses of all R, and no restart file is left behind.
+// A restart file found on disk (a resumed run) is read instead of trained again, with the same result.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/config.hpp"
+#include "io/h5file.hpp"
+#include "stage_folders.hpp"  // register_<folder>_stages
+
+using namespace macrodyn;
+
+namespace {
+
+const char* kData = R"(
+[[stage]]
+kind = "simulate"
+system = "predator_prey"
+convention = "reference"
+trajectories = 4
+seed = 1
+save_forces = true
+output = "train.h5"
+
+[[stage]]
+kind = "train"
+method = "closure"
+phase = "autoencoder"
+data = "train.h5"
+latent_dim = 4
+epochs = 1
+output = "autoencoder.h5"
+)";
+
+std::string latent_deck(const std::string& output, long seed, long restarts) {
+  return "[[stage]]\nkind = \"train\"\nmethod = \"closure\"\nphase = \"latent\"\nautoencoder = \"autoencoder.h5\"\n"
+         "data = \"train.h5\"\nloss = \"L_z\"\nconfigurations = 300\nepochs = 6\nplateau_patience = 2\n"
+         "seed = " + std::to_string(seed) + "\nrestarts = " + std::to_string(restarts) + "\noutput = \"" + output + "\"\n";
+}
+
+void run_deck(const StageRegistry& registry, RunContext& ctx, const std::string& text) {
+  const auto deck = Deck::from_string(text, "test_latent_restarts");
+  for (const auto& table : deck.root().tables("stage")) registry.create(table)->run(ctx);
+}
+
+double final_loss(const std::string& path) {
+  return io::H5File::open_read(path, MPI_COMM_SELF).attr_double("/", "final_loss");
+}
+
+}  // namespace
+
+TEST_CASE("closure latent restarts keep the lowest final training loss", "[closure]") {
+  StageRegistry registry;
+  register_predator_prey_stages(registry);
+  register_closure_stages(registry);
+  std::string dir = "/tmp/macrodyn_latent_restarts_XXXXXX";
+  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  RunContext ctx;
+  ctx.comm = MPI_COMM_SELF;
+  ctx.run_dir = dir;
+  ctx.progress_interval_s = 1e9;
+  run_deck(registry, ctx, kData);
+  // Single runs with seeds 5, 6, 7.
+  std::vector<double> single;
+  for (long s = 5; s <= 7; ++s) {
+    run_deck(registry, ctx, latent_deck("seed" + std::to_string(s) + ".h5", s, 1));
+    single.push_back(final_loss(dir + "/seed" + std::to_string(s) + ".h5"));
+  }
+  REQUIRE(single[0] != single[1]);  // the seeds give different models
+  run_deck(registry, ctx, latent_deck("best.h5", 5, 3));
+  const auto f = io::H5File::open_read(dir + "/best.h5", MPI_COMM_SELF);
+  CHECK(f.attr_doubles("/", "restart_final_losses") == single);
+  CHECK(f.attr_double("/", "final_loss") == *std::min_element(single.begin(), single.end()));
+  for (int r = 0; r < 3; ++r) CHECK_FALSE(std::filesystem::exists(dir + "/best.h5.restart" + std::to_string(r)));
+
+  // A finished restart on disk is read back: put seed 6's model where restart 1 of a resumed run is.
+  std::filesystem::copy_file(dir + "/seed6.h5", dir + "/resumed.h5.restart1");
+  run_deck(registry, ctx, latent_deck("resumed.h5", 5, 3));
+  const auto g = io::H5File::open_read(dir + "/resumed.h5", MPI_COMM_SELF);
+  CHECK(g.attr_doubles("/", "restart_final_losses") == single);
+  CHECK(g.attr_double("/", "final_loss") == f.attr_double("/", "final_loss"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/resumed.h5.restart1"));
+  std::filesystem::remove_all(dir);
+}
