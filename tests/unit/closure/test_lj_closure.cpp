@@ -9,6 +9,7 @@
 #include <random>
 
 #include "io/h5file.hpp"
+#include "test_support.hpp"
 #include "learn/closure/closure_autoencoder.hpp"
 #include "learn/closure/closure_data.hpp"
 #include "learn/closure/fixed_observable.hpp"
@@ -77,6 +78,11 @@ TEST_CASE("LJ closure data: H5MD frames as (x, v) with force (v, F) and the stor
   ClosureDataRequest one;
   one.max_trajectories = 1;
   CHECK(read_closure_data(kData, MPI_COMM_WORLD, one).configs == 6);
+  // A snapshot stride is refused for LJ files, with the file named.
+  ClosureDataRequest strided;
+  strided.snapshot_stride = 2;
+  CHECK(test::error_of([&] { read_closure_data(kData, MPI_COMM_WORLD, strided); }).find("snapshot stride is not supported") !=
+        std::string::npos);
 }
 
 // ---- The displacement representation: x' = ((r - r_0) / s, v), f' = (v / s, F) ----
