@@ -55,48 +55,32 @@ class ClosureEvaluate : public Stage {
     const LatentNormalization& norm = pooled ? pooled->normalization() : ae->normalization();
     // Trajectories may have different lengths (/snapshots_kept): roll out to the longest, compare each
     // on its own kept snapshots; /true and /predictions hold NaN past a trajectory's end.
-    const size_t K = data.trajectories(), d = pooled ? pooled->latent_dim() : ae->latent_dim();
+    const size_t d = pooled ? pooled->latent_dim() : ae->latent_dim();
     const size_t ds = pooled ? pooled->fixed_dim() : ae->fixed_dim();
-    size_t T = 0;
-    for (size_t k = 0; k < K; ++k) T = std::max(T, data.length(k));
-    if (K == 0 || T == 0) fail(data.path, ": no kept snapshots to evaluate on");
-    const long sub = std::lround(data.snapshot_dt / dt_);
-    if (sub < 1 || std::abs(sub * dt_ - data.snapshot_dt) > 1e-9 * data.snapshot_dt)
-      fail(data.path, ": dt = ", dt_, " does not divide the snapshot spacing ", data.snapshot_dt);
-    const auto zf = pooled ? encode_all_pooled(*pooled, data) : encode_all(*ae, data);  // configs x d
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> ztrue(K * T * d, nan), z0(K * d), lengths(K);
-    for (size_t k = 0; k < K; ++k) {
-      lengths[k] = static_cast<double>(data.length(k));
-      for (size_t t = 0; t < data.length(k); ++t)
-        for (size_t i = 0; i < d; ++i) ztrue[(k * T + t) * d + i] = zf[(data.trajectory_start[k] + t) * d + i];
-      for (size_t i = 0; i < d; ++i) z0[k * d + i] = ztrue[(k * T) * d + i];
-    }
+    const long sub = rollout_substeps(data, dt_);
+    const auto paths = latent_paths(pooled ? encode_all_pooled(*pooled, data) : encode_all(*ae, data), data, d);
+    const size_t K = paths.K, T = paths.T;
+    const std::vector<double>& ztrue = paths.z;
+    std::vector<double> lengths(paths.length.begin(), paths.length.end());
     const size_t M = models_.size();
-    std::vector<double> pred(M * K * T * d, nan), errors(M * K), mean(M), sd(M), train_time(M);
-    std::vector<std::string> labels, losses, paths;
+    std::vector<double> pred(M * K * T * d, std::numeric_limits<double>::quiet_NaN()), errors(M * K), mean(M), sd(M),
+        train_time(M);
+    std::vector<std::string> labels, losses, paths_of_models;
     for (size_t m = 0; m < M; ++m) {
       const std::string path = stage_path(ctx, models_[m]);
       const auto f = io::H5File::open_read(path, ctx.comm);
       auto model = load_latent_model(f, "/latent");
       labels.push_back(f.attr_string("/", "label"));
       losses.push_back(f.attr_string("/", "loss"));
-      paths.push_back(path);
+      paths_of_models.push_back(path);
       train_time[m] = f.attr_double("/", "time_s") + f.attr_double("/", "precompute_s");
-      const auto out = rollout_rk4(*model, norm, z0, K, dt_, sub, static_cast<long>(T));  // (T,K,d)
+      std::vector<double> out;  // (T, K, d)
+      const auto e = rollout_errors(*model, norm, paths, dt_, sub, ds, &out);
       for (size_t k = 0; k < K; ++k) {
-        double num = 0, den = 0;
-        for (size_t t = 0; t < data.length(k); ++t) {
-          double e2 = 0, n2 = 0;
-          for (size_t i = 0; i < d; ++i) {
-            const double p = out[(t * K + k) * d + i], q = ztrue[(k * T + t) * d + i];
-            pred[((m * K + k) * T + t) * d + i] = p;
-            if (i < ds) e2 += (p - q) * (p - q), n2 += q * q;
-          }
-          num += std::sqrt(e2), den += std::sqrt(n2);
-        }
-        errors[m * K + k] = std::isfinite(num) ? num / den : std::numeric_limits<double>::infinity();
-        mean[m] += errors[m * K + k] / static_cast<double>(K);
+        for (size_t t = 0; t < paths.length[k]; ++t)
+          for (size_t i = 0; i < d; ++i) pred[((m * K + k) * T + t) * d + i] = out[(t * K + k) * d + i];
+        errors[m * K + k] = e[k];
+        mean[m] += e[k] / static_cast<double>(K);
       }
       for (size_t k = 0; k < K; ++k) sd[m] += std::pow(errors[m * K + k] - mean[m], 2) / static_cast<double>(K);
       sd[m] = std::sqrt(sd[m]);
@@ -117,7 +101,7 @@ class ClosureEvaluate : public Stage {
     file.set_attr("/", "system", data.system);
     file.set_attr("/", "labels", joined(labels));
     file.set_attr("/", "losses", joined(losses));
-    file.set_attr("/", "models", joined(paths));
+    file.set_attr("/", "models", joined(paths_of_models));
     file.set_attr("/", "observable_dims", static_cast<int64_t>(ds));
     file.set_attr("/", "latent_dim", static_cast<int64_t>(d));
     file.set_attr("/", "dt", dt_);

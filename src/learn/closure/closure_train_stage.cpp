@@ -10,6 +10,7 @@
 #include "io/provenance.hpp"
 #include "learn/closure/autoencoder_training.hpp"
 #include "learn/closure/latent_models.hpp"
+#include "learn/closure/latent_rollout.hpp"
 #include "learn/closure/latent_training.hpp"
 #include "learn/closure/pooled_autoencoder_phase.hpp"
 #include "learn/closure/pooled_training.hpp"
@@ -150,6 +151,12 @@ class LatentPhase : public Stage {
     // > 1: train this many models (seeds seed, seed + 1, ...) and keep the one with the lowest final
     // training loss (selection on the training data only; the test trajectories are never seen).
     restarts_ = t.get_int("restarts", 1, Range::at_least(1));
+    // How the restarts are ranked: "loss" (final training loss) or "rollout" (mean relative error of
+    // RK4 rollouts, the evaluate stage's measure, on the first selection_trajectories trajectories of
+    // the training data, at step selection_dt; 0: the snapshot spacing).
+    select_by_ = t.get_string("select_by", "loss", {"loss", "rollout"});
+    selection_trajectories_ = t.get_int("selection_trajectories", 10, Range::at_least(1));
+    selection_dt_ = t.get_double("selection_dt", 0.0, Range::non_negative());
     label_ = t.get_string("label", loss);
     output_ = t.get_string("output", "closure_latent.h5");
   }
@@ -200,8 +207,20 @@ class LatentPhase : public Stage {
     // than one, each finished restart is written to <output>.restart<r> (and read back on a resumed
     // run), its checkpoint is <output>.restart<r>.ckpt; the single-run checkpoint is <output>.ckpt.
     const bool several = restarts_ > 1;
+    std::unique_ptr<RolloutSelection> selection;
+    if (select_by_ == "rollout") {
+      ClosureDataRequest sreq;
+      sreq.max_trajectories = selection_trajectories_;
+      sreq.representation = req.representation;
+      const auto sdata = read_closure_data(stage_path(ctx, data_), ctx.comm, sreq);
+      selection = std::make_unique<RolloutSelection>();
+      selection->paths = latent_paths(pooled ? encode_all_pooled(*pooled, sdata) : encode_all(*ae, sdata), sdata, spec_.dim);
+      selection->dt = selection_dt_ > 0 ? selection_dt_ : sdata.snapshot_dt;
+      selection->substeps = rollout_substeps(sdata, selection->dt);
+      selection->ds = pooled ? pooled->fixed_dim() : ae->fixed_dim();
+    }
     TrainedLatent best;
-    std::vector<double> finals;
+    std::vector<double> finals, rollouts;
     for (long long r = 0; r < restarts_; ++r) {
       TrainedLatent t;
       t.spec = spec_;
@@ -223,14 +242,24 @@ class LatentPhase : public Stage {
           return;
         }
         t.final_loss = latent_loss_value(*t.model, targets, norm);
-        if (several) write_latent_file(ctx, file, t, data, precompute, {});
+        if (several) write_latent_file(ctx, file, t, data, precompute, {}, {});
         remove_checkpoint(ctx, opt.checkpoint);
       }
-      if (several) log::info("closure latent ", label_, ": restart ", r, " (seed ", t.spec.seed, ") final loss ", t.final_loss);
+      if (selection) {
+        const auto e = rollout_errors(*t.model, norm, selection->paths, selection->dt, selection->substeps, selection->ds);
+        t.rank = 0;
+        for (double x : e) t.rank += x / static_cast<double>(e.size());
+        rollouts.push_back(t.rank);
+      } else {
+        t.rank = t.final_loss;
+      }
+      if (several)
+        log::info("closure latent ", label_, ": restart ", r, " (seed ", t.spec.seed, ") final loss ", t.final_loss,
+                  selection ? cat(", rollout error ", t.rank) : std::string());
       finals.push_back(t.final_loss);
-      if (r == 0 || t.final_loss < best.final_loss) best = t;
+      if (r == 0 || t.rank < best.rank) best = t;
     }
-    write_latent_file(ctx, out, best, data, precompute, finals);
+    write_latent_file(ctx, out, best, data, precompute, finals, rollouts);
     if (several && comm_rank(ctx.comm) == 0)
       for (long long r = 0; r < restarts_; ++r) std::remove(cat(out, ".restart", r).c_str());
     log::info("closure latent ", label_, ": ", best.result.seconds, " s for ", best.result.loss.size(), " epochs",
@@ -244,12 +273,20 @@ class LatentPhase : public Stage {
     std::shared_ptr<nn::Layer<float>> model;
     LatentTrainingResult result;
     double final_loss = 0;
+    double rank = 0;  // what the restarts are ranked by (final loss or rollout error)
+  };
+  struct RolloutSelection {
+    LatentPaths paths;
+    double dt = 0;
+    long substeps = 1;
+    size_t ds = 0;
   };
 
   // The latent-model file (closure_train_stage.hpp); `restart_losses` (the final loss of every restart)
-  // is written when there were several.
+  // is written when there were several, `rollout_errors` (each restart's selection error) when given.
   void write_latent_file(RunContext& ctx, const std::string& path, TrainedLatent& t, const ClosureData& data,
-                         double precompute, const std::vector<double>& restart_losses) const {
+                         double precompute, const std::vector<double>& restart_losses,
+                         const std::vector<double>& rollout_errors) const {
     const auto& r = t.result;
     auto file = io::H5File::create(path, ctx.comm);
     io::write_provenance(file, ctx);
@@ -261,6 +298,10 @@ class LatentPhase : public Stage {
       file.set_attr("/", "best_epoch", static_cast<int64_t>(r.best_epoch));
     }
     if (restart_losses.size() > 1) file.set_attr("/", "restart_final_losses", restart_losses);
+    if (!rollout_errors.empty()) {
+      file.set_attr("/", "restart_rollout_errors", rollout_errors);
+      file.set_attr("/", "selection_trajectories", static_cast<int64_t>(selection_trajectories_));
+    }
     file.set_attr("/", "method", std::string("closure"));
     file.set_attr("/", "phase", std::string("latent"));
     file.set_attr("/", "loss", latent_loss_name(loss_));
@@ -291,7 +332,9 @@ class LatentPhase : public Stage {
     return t;
   }
 
-  std::string autoencoder_, data_, label_, output_;
+  std::string autoencoder_, data_, label_, output_, select_by_;
+  long long selection_trajectories_ = 10;
+  double selection_dt_ = 0;
   long long configs_ = 0, stride_ = 1, restarts_ = 1;
   LatentLoss loss_ = LatentLoss::Lxp;
   bool excess_ = false;

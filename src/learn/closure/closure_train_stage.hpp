@@ -20,13 +20,18 @@
 //   model = "mlp", hidden = [32, 32], epochs = 2000, batch_size = 256, learning_rate = 5e-3,
 //   weight_decay = 0 (AdamW, decoupled), plateau_factor = 0.5, plateau_patience = 100,
 //   min_learning_rate = 5e-6, seed = 1, label = <loss>   (name printed by the evaluate stage)
-//   restarts = 1               > 1: models from seeds seed, seed + 1, ...; the lowest final training
-//                              loss is kept (each finished one is kept as <output>.restart<r> until the
-//                              end, so a resumed run does not train it again)
+//   restarts = 1               > 1: models from seeds seed, seed + 1, ...; the best is kept (each
+//                              finished one is kept as <output>.restart<r> until the end, so a resumed
+//                              run does not train it again)
+//   select_by = "loss"         what "best" means: "loss" the lowest final training loss, "rollout" the
+//                              lowest mean relative error of RK4 rollouts (the evaluate stage's measure)
+//                              on the first selection_trajectories = 10 trajectories of the training
+//                              data, at step selection_dt (0: their snapshot spacing)
 //   output = "closure_latent.h5" -> /latent (model spec attributes + /latent/model), /loss (per epoch),
 //                                   /learning_rate (per epoch), attributes loss, label, time_s,
 //                                   precompute_s, configurations, snapshot_stride, partial_coordinates,
-//                                   final_loss, restart_final_losses (restarts > 1)
+//                                   final_loss, restart_final_losses (restarts > 1),
+//                                   restart_rollout_errors, selection_trajectories (select_by = "rollout")
 // Both phases checkpoint to <output>.ckpt on a stop signal (SIGTERM/SIGUSR1) and resume from it when
 // the stage runs again; the checkpoint is removed once the output is written.
 #include "core/stage.hpp"

@@ -1,5 +1,8 @@
 #include "learn/closure/latent_rollout.hpp"
 
+#include <cmath>
+#include <limits>
+
 namespace macrodyn::closure {
 
 std::vector<double> rollout_rk4(nn::Layer<float>& model, const LatentNormalization& norm, const std::vector<double>& z0,
@@ -34,6 +37,51 @@ std::vector<double> rollout_rk4(nn::Layer<float>& model, const LatentNormalizati
     std::copy(z.begin(), z.end(), out.begin() + static_cast<size_t>(j) * K * d);
   }
   return out;
+}
+
+LatentPaths latent_paths(const std::vector<float>& zf, const ClosureData& data, size_t d) {
+  LatentPaths p;
+  p.K = data.trajectories(), p.d = d;
+  for (size_t k = 0; k < p.K; ++k) p.T = std::max(p.T, data.length(k));
+  if (p.K == 0 || p.T == 0) fail(data.path, ": no kept snapshots to roll out against");
+  if (zf.size() != data.configs * d) fail("latent_paths: ", zf.size(), " encoded values, expected ", data.configs * d);
+  p.z.assign(p.K * p.T * d, std::numeric_limits<double>::quiet_NaN());
+  p.z0.resize(p.K * d);
+  for (size_t k = 0; k < p.K; ++k) {
+    p.length.push_back(data.length(k));
+    for (size_t t = 0; t < data.length(k); ++t)
+      for (size_t i = 0; i < d; ++i) p.z[(k * p.T + t) * d + i] = zf[(data.trajectory_start[k] + t) * d + i];
+    for (size_t i = 0; i < d; ++i) p.z0[k * d + i] = p.z[(k * p.T) * d + i];
+  }
+  return p;
+}
+
+long rollout_substeps(const ClosureData& data, double dt) {
+  const long sub = std::lround(data.snapshot_dt / dt);
+  if (sub < 1 || std::abs(static_cast<double>(sub) * dt - data.snapshot_dt) > 1e-9 * data.snapshot_dt)
+    fail(data.path, ": dt = ", dt, " does not divide the snapshot spacing ", data.snapshot_dt);
+  return sub;
+}
+
+std::vector<double> rollout_errors(nn::Layer<float>& model, const LatentNormalization& norm, const LatentPaths& p,
+                                   double dt, long substeps, size_t ds, std::vector<double>* rollout) {
+  const size_t K = p.K, T = p.T, d = p.d;
+  const auto out = rollout_rk4(model, norm, p.z0, K, dt, substeps, static_cast<long>(T));  // (T, K, d)
+  std::vector<double> errors(K);
+  for (size_t k = 0; k < K; ++k) {
+    double num = 0, den = 0;
+    for (size_t t = 0; t < p.length[k]; ++t) {
+      double e2 = 0, n2 = 0;
+      for (size_t i = 0; i < ds; ++i) {
+        const double a = out[(t * K + k) * d + i], b = p.z[(k * T + t) * d + i];
+        e2 += (a - b) * (a - b), n2 += b * b;
+      }
+      num += std::sqrt(e2), den += std::sqrt(n2);
+    }
+    errors[k] = std::isfinite(num) ? num / den : std::numeric_limits<double>::infinity();
+  }
+  if (rollout) *rollout = out;
+  return errors;
 }
 
 }  // namespace macrodyn::closure

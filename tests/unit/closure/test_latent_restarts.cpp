@@ -1,6 +1,7 @@
 // Latent phase with restarts = R: R models from seeds seed, seed + 1, ...; the output holds the one
 // with the lowest final training loss, the final losses of all R, and no restart file is left behind.
-// A restart file found on disk (a resumed run) is read instead of trained again.
+// A restart file found on disk (a resumed run) is read instead of trained again. select_by = "rollout"
+// ranks the restarts by the evaluate stage's rollout error on training trajectories instead.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -35,10 +36,10 @@ epochs = 1
 output = "autoencoder.h5"
 )";
 
-std::string latent_deck(const std::string& output, long seed, long restarts) {
+std::string latent_deck(const std::string& output, long seed, long restarts, const std::string& extra = "") {
   return "[[stage]]\nkind = \"train\"\nmethod = \"closure\"\nphase = \"latent\"\nautoencoder = \"autoencoder.h5\"\n"
          "data = \"train.h5\"\nloss = \"L_z\"\nconfigurations = 300\nepochs = 6\nplateau_patience = 2\n"
-         "seed = " + std::to_string(seed) + "\nrestarts = " + std::to_string(restarts) + "\noutput = \"" + output + "\"\n";
+         "seed = " + std::to_string(seed) + "\nrestarts = " + std::to_string(restarts) + "\n" + extra + "output = \"" + output + "\"\n";
 }
 
 void run_deck(const StageRegistry& registry, RunContext& ctx, const std::string& text) {
@@ -87,5 +88,23 @@ TEST_CASE("closure latent restarts keep the lowest final training loss", "[closu
   CHECK(g.attr_doubles("/", "restart_final_losses") == std::vector<double>{single[0], loss9, single[2]});
   CHECK(g.attr_double("/", "final_loss") == std::min({single[0], loss9, single[2]}));
   CHECK_FALSE(std::filesystem::exists(dir + "/resumed.h5.restart1"));
+
+  // select_by = "rollout": each restart's rollout error on the first 2 training trajectories is the
+  // evaluate stage's mean relative error of the same seed's model there, and the lowest one is kept.
+  run_deck(registry, ctx, latent_deck("by_rollout.h5", 5, 3,
+                                      "select_by = \"rollout\"\nselection_trajectories = 2\nselection_dt = 0.01\n"));
+  run_deck(registry, ctx,
+           "[[stage]]\nkind = \"evaluate\"\nmethod = \"closure\"\nautoencoder = \"autoencoder.h5\"\ndata = "
+           "\"train.h5\"\ntrajectories = 2\nmodels = [\"seed5.h5\", \"seed6.h5\", \"seed7.h5\"]\ndt = 0.01\n"
+           "output = \"on_train.h5\"\n");
+  const auto evaluated =
+      io::H5File::open_read(dir + "/on_train.h5", MPI_COMM_SELF).read_all<double>("/mean_relative_error");
+  const auto h = io::H5File::open_read(dir + "/by_rollout.h5", MPI_COMM_SELF);
+  const auto rollout = h.attr_doubles("/", "restart_rollout_errors");
+  REQUIRE(rollout.size() == 3);
+  for (size_t r = 0; r < 3; ++r) CHECK(rollout[r] == Approx(evaluated[r]).epsilon(1e-12));
+  const size_t pick = static_cast<size_t>(std::min_element(rollout.begin(), rollout.end()) - rollout.begin());
+  CHECK(h.attr_double("/", "final_loss") == single[pick]);
+  CHECK(h.attr_doubles("/", "restart_final_losses") == single);
   std::filesystem::remove_all(dir);
 }
