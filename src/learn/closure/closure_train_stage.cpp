@@ -148,8 +148,8 @@ class LatentPhase : public Stage {
     // > 0: the last this many trajectories of the data are held out; the model keeps the parameters of
     // the epoch with the lowest loss on them (latent_training.hpp).
     validation_trajectories_ = t.get_int("validation_trajectories", 0, Range::at_least(0));
-    // > 1: train this many models (seeds seed, seed + 1, ...) and keep the one with the lowest final
-    // training loss (selection on the training data only; the test trajectories are never seen).
+    // > 1: train this many models (seeds seed, seed + 1, ...) and keep the best by select_by (on the
+    // training data only; the test trajectories are never seen).
     restarts_ = t.get_int("restarts", 1, Range::at_least(1));
     // How the restarts are ranked: "loss" (final training loss) or "rollout" (mean relative error of
     // RK4 rollouts, the evaluate stage's measure, on the first selection_trajectories trajectories of
@@ -203,7 +203,7 @@ class LatentPhase : public Stage {
               " s");
     spec_.dim = pooled ? pooled->latent_dim() : ae->latent_dim();
     const std::string out = stage_path(ctx, output_);
-    // Restart r trains from seed + r; the one with the lowest final training loss is kept. With more
+    // Restart r trains from seed + r; the one ranked best (final loss or rollout error) is kept. With more
     // than one, each finished restart is written to <output>.restart<r> (and read back on a resumed
     // run), its checkpoint is <output>.restart<r>.ckpt; the single-run checkpoint is <output>.ckpt.
     const bool several = restarts_ > 1;
