@@ -6,13 +6,16 @@ file, or one per task of jobs/selfsimilar_vicsek_array.sbatch: their runs are po
 Writes into --out (default: the first results file's directory):
   selfsimilar_vicsek_runs.csv   one row per run: L, eta, repeat, phi mean and std (over time),
                                 micro prediction error, persistence error |x_{t+1} - x_t|^2, data
-                                variance, reconstruction error, consistency and relative
-                                consistency (/ mean P(X)^2) per (T, S)
+                                variance, reconstruction error (all T frames of the next block,
+                                and, where the results have it, over the first min(T) frames
+                                only: reconstruction_leading, the same frames for every (T, S)),
+                                consistency and relative consistency (/ mean P(X)^2) per (T, S)
   selfsimilar_vicsek.csv        per (L, eta): mean and std over repeats of the same quantities
   selfsimilar_vicsek.png        (a) order parameter phi and its std vs eta, (b) micro prediction
                                 error vs eta, (c) reconstruction error vs eta per (T, S), (d) the
                                 reconstruction error divided by the data variance
-Prints per L and (T, S) the eta of the lowest mean reconstruction error and where (4, 2) beats (2, 2).
+Prints per L and (T, S) the eta of the lowest mean reconstruction error and where (4, 2) beats (2, 2)
+(on the leading frames when the results have them).
 Usage: /usr/bin/python3 postprocess/selfsimilar_vicsek.py runs/selfsimilar_vicsek/results.h5 [more.h5 ...]
 """
 import argparse
@@ -40,12 +43,14 @@ def load(paths):
                 raise SystemExit(f"{p}: (T, S) groups {g} differ from {groups} of {paths[0]}")
             rec, cons = f["reconstruction"][:], f["consistency"][:]
             rel = f["relative_consistency"][:] if "relative_consistency" in f else np.full(rec.shape, np.nan)
+            lead = f["reconstruction_leading"][:] if "reconstruction_leading" in f else np.full(rec.shape, np.nan)
             for i in range(len(f["L"])):
                 r = {"L": int(f["L"][i]), "eta": float(f["eta"][i]), "repeat": int(f["repeat"][i])}
                 for k in SCALARS:
                     r[k] = float(f[k][i])
                 for j, (t, s) in enumerate(groups):
                     r[f"reconstruction_T{t}_S{s}"] = float(rec[i, j])
+                    r[f"reconstruction_leading_T{t}_S{s}"] = float(lead[i, j])
                     r[f"consistency_T{t}_S{s}"] = float(cons[i, j])
                     r[f"relative_consistency_T{t}_S{s}"] = float(rel[i, j])
                 rows.append(r)
@@ -126,9 +131,11 @@ def main():
             print(f"L={L} (T,S)=({t},{sg}): lowest reconstruction {m.min():.4g} at eta {e[m.argmin()]:g}; "
                   + ", ".join(f"{x:g}: {y:.4g}" for x, y in zip(e, m)))
         if (4, 2) in groups and (2, 2) in groups:
-            e, a, _ = series(L, "reconstruction_T4_S2")
-            _, b, _ = series(L, "reconstruction_T2_S2")
-            print(f"L={L}: (4,2) below (2,2) at eta " + (", ".join(f"{x:g}" for x in e[a < b]) or "none"))
+            name = "reconstruction_leading" if all(np.isfinite(r["reconstruction_leading_T4_S2"]) for r in rows) \
+                else "reconstruction"
+            e, a, _ = series(L, f"{name}_T4_S2")
+            _, b, _ = series(L, f"{name}_T2_S2")
+            print(f"L={L}: (4,2) below (2,2) ({name}) at eta " + (", ".join(f"{x:g}" for x in e[a < b]) or "none"))
     print("wrote", out)
 
 

@@ -134,7 +134,7 @@ void latent_normalization_of(const std::vector<float>& z, size_t d, const Closur
 std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData& data, size_t count,
                                       size_t chunk_cap) {
   count = std::min(count, data.configs);
-  const size_t d = ae.latent_dim(), N = data.state_dim;
+  const size_t d = ae.condition_dim(), N = data.state_dim;
   const size_t chunk = configurations_per_chunk(N * d, std::min(count, chunk_cap));
   std::vector<double> kappa(count), M, A(d * d);
   std::vector<int64_t> ids;
@@ -144,7 +144,7 @@ std::vector<double> condition_numbers(ClosureAutoencoder& ae, const ClosureData&
     ids.resize(B);
     for (size_t b = 0; b < B; ++b) ids[b] = static_cast<int64_t>(s0 + b);
     gather_states(data, ids, x);
-    ae.gram(x, M);  // J_b J_b^T in double
+    ae.condition_gram(x, M);  // J_b J_b^T (the condition term's rows) in double
     for (size_t b = 0; b < B; ++b) {
       std::copy(M.begin() + b * d * d, M.begin() + (b + 1) * d * d, A.begin());
       const auto e = nn::symmetric_eigen(A, d);

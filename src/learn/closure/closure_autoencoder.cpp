@@ -97,6 +97,20 @@ void ClosureAutoencoderT<T>::gram(const TensorT& x, std::vector<double>& M) {
 }
 
 template <class T>
+void ClosureAutoencoderT<T>::condition_gram(const TensorT& x, std::vector<double>& M) {
+  if (spec_.condition_rows != "learnt") return gram(x, M);
+  const size_t N = x.extent(0), B = x.extent(1), K = condition_dim();
+  M.clear();
+  if (B == 0) return;
+  if (encoder_jacobian_.structured()) {
+    nn::ensure_shape(f_, "closure_F", N, 0);
+    return encoder_jacobian_.gram(x, f_, 0, M);
+  }
+  jacobian(x, j_);
+  M = nn::gram_matrices(jh_, K);
+}
+
+template <class T>
 void ClosureAutoencoderT<T>::jacobian(const nn::Tensor<T>& x, nn::Tensor<T>& J, nn::Tensor<T>* z) {
   const size_t N = x.extent(0), B = x.extent(1), d = latent_dim(), ds = fixed_dim();
   nn::ensure_shape(J, "closure_J", N, d * B);
@@ -133,19 +147,23 @@ AutoencoderLossParts ClosureAutoencoderT<T>::batch_loss(const nn::Tensor<T>& x, 
   nn::ensure_shape(grad_h_, "closure_grad_h", d - ds, B);
   Kokkos::deep_copy(grad_h_, Kokkos::subview(grad_z_, std::make_pair(ds, d), Kokkos::ALL));
   encoder_->backward_parameters(grad_h_);
+  const bool learnt_only = spec_.condition_rows == "learnt";
+  const size_t dc = condition_dim(), dsc = learnt_only ? 0 : ds;  // rows of J the condition term sees
   if (lambda_cond > 0 && encoder_jacobian_.structured()) {
     // Through the Gram matrices (encoder_jacobian.hpp): J itself is never formed.
-    gram(x, m_);  // also leaves the fixed rows in f_
+    condition_gram(x, m_);  // also leaves the fixed rows (if any) in f_
     // count = global_batch / lambda makes S = lambda dL_cond/dM directly (the loss comes back scaled).
-    const auto r = nn::condition_number_loss_gram(m_, d, s_, global_batch / lambda_cond);
+    const auto r = nn::condition_number_loss_gram(m_, dc, s_, global_batch / lambda_cond);
     parts.condition = r.loss / lambda_cond;
-    encoder_jacobian_.gram_loss_backward(x, f_, ds, s_);
+    encoder_jacobian_.gram_loss_backward(x, f_, dsc, s_);
   } else if (lambda_cond > 0) {
     jacobian(x, j_);
     // count = global_batch / lambda makes G = lambda dL_cond/dJ directly (the loss comes back scaled).
-    const auto r = nn::condition_number_loss(j_, d, g_, global_batch / lambda_cond);
+    const TensorT rows = learnt_only ? jh_ : j_;
+    const auto r = nn::condition_number_loss(rows, dc, g_, global_batch / lambda_cond);
     parts.condition = r.loss / lambda_cond;
-    gh_ = Kokkos::subview(g_, Kokkos::ALL, std::make_pair(ds * B, d * B));  // phi_hat's rows: contiguous
+    // phi_hat's rows of G: contiguous (G holds only them when learnt_only)
+    gh_ = Kokkos::subview(g_, Kokkos::ALL, std::make_pair(dsc * B, dc * B));
     encoder_jacobian_.loss_backward(x, gh_);
   }
   return parts;
@@ -162,6 +180,7 @@ void ClosureAutoencoderT<T>::save(io::H5File& file, const std::string& group) {
   for (const auto& [name, value] : spec_.observable_parameters) file.set_attr(group, "observable_" + name, value);
   file.set_attr(group, "hidden", std::vector<double>(spec_.hidden.begin(), spec_.hidden.end()));
   file.set_attr(group, "activation", spec_.activation);
+  file.set_attr(group, "condition_rows", spec_.condition_rows);
   file.set_attr(group, "seed", static_cast<int64_t>(spec_.seed));
   file.set_attr(group, "lj_positions", spec_.representation.lj_positions);
   file.set_attr(group, "position_scale", spec_.representation.position_scale);
@@ -185,6 +204,7 @@ std::unique_ptr<ClosureAutoencoderT<T>> ClosureAutoencoderT<T>::load(const io::H
   s.hidden.clear();
   for (double h : file.attr_doubles(group, "hidden")) s.hidden.push_back(static_cast<size_t>(h));
   s.activation = file.attr_string(group, "activation");
+  if (file.has_attr(group, "condition_rows")) s.condition_rows = file.attr_string(group, "condition_rows");
   s.seed = static_cast<uint64_t>(file.attr_int(group, "seed"));
   if (file.has_attr(group, "lj_positions")) {
     s.representation.lj_positions = file.attr_string(group, "lj_positions");

@@ -5,6 +5,10 @@
 //
 //   L_AE = mse(psi(phi(x)), x) + lambda_cond (1/B) sum_b (kappa(J_b J_b^T) - 1)^2,  J_b = phi'(x_b) (d x N)
 //
+// condition_rows = "all": J_b is the whole encoder Jacobian (the paper's text, §4); "learnt": only
+// phi_hat's rows (d - d* of them), as the authors' Lennard-Jones code does (there the temperature row,
+// |dT/dv| ~ (T / N)^(1/2), is far shorter than any learnt row and would otherwise set kappa).
+//
 // batch_loss() ADDS the exact parameter gradient of both terms for a local batch x (N, B), with the
 // means taken over `global_batch` samples (data-parallel: per-rank gradients sum to the global one).
 // The condition term needs J only through the Gram matrices J_b J_b^T: they and the exact gradient of
@@ -36,6 +40,7 @@ struct AutoencoderSpec {
   size_t latent_dim = 4;  // d, including the fixed observables
   std::vector<size_t> hidden{32, 32};
   std::string activation = "softplus";
+  std::string condition_rows = "all";  // "all" | "learnt": the rows of J the condition term sees
   uint64_t seed = 1;
   // How the states this autoencoder was trained on were represented (LJ positions); every later stage
   // reads its data the same way. Saved as attributes lj_positions, position_scale (absent: absolute).
@@ -74,6 +79,10 @@ class ClosureAutoencoderT {
   void jacobian(const TensorT& x, TensorT& J, TensorT* z = nullptr);
   // Gram matrices J_b J_b^T: B consecutive row-major d x d blocks (without forming J where it can).
   void gram(const TensorT& x, std::vector<double>& M);
+  // Rows of J the condition term sees (spec().condition_rows): d, or d - d* (phi_hat's rows only).
+  size_t condition_dim() const { return spec_.condition_rows == "learnt" ? latent_dim() - fixed_dim() : latent_dim(); }
+  // Gram matrices of those rows: B consecutive row-major condition_dim() x condition_dim() blocks.
+  void condition_gram(const TensorT& x, std::vector<double>& M);
   // Adds the gradient of L_AE (means over global_batch samples) and returns the two terms.
   AutoencoderLossParts batch_loss(const TensorT& x, double global_batch, double lambda_cond);
 
@@ -94,7 +103,7 @@ class ClosureAutoencoderT {
   EncoderJacobian<T> encoder_jacobian_;
   LatentNormalization norm_;
   TensorT h_, z_, xr_, grad_xr_, grad_z_, grad_h_, jh_, j_, g_, gh_;
-  nn::Tensor<double> f_;        // fixed rows for the Gram path
+  nn::Tensor<double> f_;        // fixed rows for the Gram path (no columns for condition_rows = "learnt")
   std::vector<double> m_, s_;  // Gram matrices and dL/dM
 };
 

@@ -43,6 +43,9 @@ class AutoencoderPhase : public Stage {
     spec_.hidden = sizes_of(t, "hidden", {32, 32});
     spec_.activation = t.get_string("activation", "softplus", {"softplus", "tanh", "silu", "sigmoid", "relu"});
     opt_.lambda_cond = t.get_double("lambda_cond", 1e-6, Range::non_negative());
+    // The encoder Jacobian's rows the condition term sees: "all" (the paper's text) or "learnt" (phi_hat's
+    // only, the authors' Lennard-Jones code; closure_autoencoder.hpp).
+    spec_.condition_rows = t.get_string("condition_rows", "all", {"all", "learnt"});
     opt_.epochs = t.get_int("epochs", 10, Range::at_least(0));
     opt_.batch_size = t.get_int("batch_size", 256, Range::at_least(1));
     opt_.learning_rate = t.get_double("learning_rate", 1e-4, Range::positive());
@@ -134,6 +137,7 @@ class LatentPhase : public Stage {
     spec_.kind = t.get_string("model", "mlp", {"mlp", "onsager", "gfinn"});
     spec_.hidden = sizes_of(t, "hidden", spec_.kind == "onsager" ? std::vector<long long>{32, 64}
                                                                  : std::vector<long long>{32, 32});
+    if (spec_.kind == "mlp") spec_.activation = t.get_string("activation", "tanh", {"tanh", "relu", "softplus", "silu"});
     opt_.epochs = t.get_int("epochs", 2000, Range::at_least(0));
     opt_.batch_size = t.get_int("batch_size", 256, Range::at_least(1));
     opt_.learning_rate = t.get_double("learning_rate", 5e-3, Range::positive());

@@ -14,7 +14,7 @@ std::shared_ptr<nn::Layer<float>> make_latent_model(const LatentModelSpec& spec)
     std::vector<size_t> sizes{spec.dim};
     sizes.insert(sizes.end(), spec.hidden.begin(), spec.hidden.end());
     sizes.push_back(spec.dim);
-    return nn::make_mlp<float>(sizes, "tanh", spec.seed * 7 + 3);
+    return nn::make_mlp<float>(sizes, spec.activation, spec.seed * 7 + 3);
   }
   if (spec.kind == "onsager") {
     const size_t hv = spec.hidden.empty() ? 32 : spec.hidden[0];
@@ -32,6 +32,7 @@ void save_latent_model(io::H5File& file, const std::string& group, const LatentM
   file.set_attr(group, "dim", static_cast<int64_t>(spec.dim));
   file.set_attr(group, "hidden", std::vector<double>(spec.hidden.begin(), spec.hidden.end()));
   file.set_attr(group, "seed", static_cast<int64_t>(spec.seed));
+  file.set_attr(group, "activation", spec.activation);
   nn::save_model(file, group + "/model", model);
 }
 
@@ -44,6 +45,8 @@ std::shared_ptr<nn::Layer<float>> load_latent_model(const io::H5File& file, cons
   spec.hidden.clear();
   for (double h : file.attr_doubles(group, "hidden")) spec.hidden.push_back(static_cast<size_t>(h));
   spec.seed = static_cast<uint64_t>(file.attr_int(group, "seed"));
+  // files written before the key existed hold tanh MLPs
+  if (file.has_attr(group, "activation")) spec.activation = file.attr_string(group, "activation");
   auto model = make_latent_model(spec);
   nn::load_model(file, group + "/model", *model);
   if (spec_out) *spec_out = spec;

@@ -1,7 +1,7 @@
 #pragma once
 // Latent dynamics models g: R^d -> R^d (dz/dt = g(z)) of the closure method, all nn::Layer<float>
 // (forward, backward with parameter gradients), so the data-parallel trainer and model_io use them as is.
-//   "mlp"      d -> hidden... -> d, tanh
+//   "mlp"      d -> hidden... -> d, activation tanh (default) or relu (the reference's Lennard-Jones MLP)
 //   "onsager"  OnsagerNet (onsager_net.hpp): hidden = [width of the potential MLP (and its output size),
 //              width of the M/W MLP] (reference: [32, 64]), beta = 0.1, alpha = 0.01
 //   "gfinn"    GENERIC form with built-in degeneracy (gfinn.hpp): hidden = [width of its four MLPs]
@@ -18,6 +18,7 @@ struct LatentModelSpec {
   std::string kind = "mlp";
   size_t dim = 4;
   std::vector<size_t> hidden{32, 32};
+  std::string activation = "tanh";  // mlp only
   uint64_t seed = 1;
 };
 

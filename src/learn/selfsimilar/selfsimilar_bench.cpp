@@ -63,8 +63,8 @@ std::vector<double> time_steps(long steps, const std::function<void()>& step) {
 template <class T>
 std::vector<double> vicsek_coarse_case(long steps) {
   const int L = 64, TT = 4, S = 2, M = L / S, batch = 32;
-  MacroPipeline<T> pipeline(make_vicsek_coarse_grainer<T>(TT, S, L, 1), make_vicsek_dynamics<T>(M, 8, 2),
-                            make_vicsek_decoder<T>(TT, S, M, 3), false);
+  MacroPipeline<T> pipeline(make_vicsek_coarse_grainer<T>(TT, S, L, 0, 1), make_vicsek_dynamics<T>(M, 8, 2),
+                            make_vicsek_decoder<T>(TT, S, M, 0, 3), false);
   nn::Tensor<T> x_now("x_now", pipeline.in_features(), batch), x_next("x_next", pipeline.in_features(), batch);
   nn::Tensor<T> target("target", pipeline.out_features(), batch), y, dy;
   nn::fill_uniform(x_now, 4, 0, 0.0, 2.0);

@@ -104,4 +104,25 @@ template void gather_vicsek_blocks<double>(const FrameValues&, long, long, int, 
 template void gather_vicsek_blocks<float>(const FrameValues&, long, long, int, int, const IdView&,
                                           nn::Tensor<float>&, nn::Tensor<float>&, nn::Tensor<float>&);
 
+double leading_frames_sq_error(const nn::Tensor<double>& out, const nn::Tensor<double>& target, int time_group,
+                               int space_group, int M, int frames) {
+  const size_t F = out.extent(0), B = out.extent(1), cells = static_cast<size_t>(M) * M;
+  const size_t block = static_cast<size_t>(space_group) * space_group;
+  if (target.extent(0) != F || target.extent(1) != B || F != 3 * static_cast<size_t>(time_group) * block * cells)
+    fail("vicsek: leading_frames_sq_error needs output and target of 3 T S S M M features, same batch");
+  double sum = 0;
+  Kokkos::parallel_reduce(
+      "selfsimilar::leading_frames_sq_error", Kokkos::RangePolicy<nn::ExecSpace>(0, F * B),
+      KOKKOS_LAMBDA(const size_t idx, double& acc) {
+        const size_t f = idx % F, b = idx / F;
+        const size_t dt = (f / cells / block) % static_cast<size_t>(time_group);
+        if (dt < static_cast<size_t>(frames)) {
+          const double d = out(f, b) - target(f, b);
+          acc += d * d;
+        }
+      },
+      sum);
+  return sum;
+}
+
 }  // namespace macrodyn::selfsimilar

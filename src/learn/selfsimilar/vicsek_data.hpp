@@ -40,4 +40,11 @@ template <class T>
 void gather_vicsek_blocks(const FrameValues& v, long L, long first, int time_group, int space_group,
                           const IdView& ids, nn::Tensor<T>& x_now, nn::Tensor<T>& x_next, nn::Tensor<T>& target);
 
+// Sum over samples and entries of (out - target)^2 restricted to the first `frames` frames of each
+// next block (decoder / target channel ((c T + dt) S + dy) S + dx on the M x M macro grid, as
+// gather_vicsek_blocks lays it out), so that pairs with different time groups T are compared on the
+// same frames (the authors' notebooks score the first 2 frames of every group for Fig. 6c).
+double leading_frames_sq_error(const nn::Tensor<double>& out, const nn::Tensor<double>& target, int time_group,
+                               int space_group, int M, int frames);
+
 }  // namespace macrodyn::selfsimilar

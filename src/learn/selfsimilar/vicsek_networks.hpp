@@ -12,6 +12,11 @@
 //   decoder P':        Conv2d(3 -> 3 T S S, kernel 1) on the macro frame: channel
 //                      ((c T + dt) S + dy) S + dx of macro cell (j, i) is channel c of micro cell
 //                      (j S + dy, i S + dx) in frame dt of the next block.
+//   coarse_hidden H > 0 (the authors' public notebooks: H = 16): P and P' get one hidden ReLU layer of
+//   H channels per cell: P = Conv3d(3 -> H, kernel = stride = (T, S, S)) -> ReLU -> Conv2d(H -> 3,
+//   kernel 1); P' = Conv2d(3 -> H T S S, kernel 1) -> ReLU -> Conv2d(H T S S -> 3 T S S, kernel 1)
+//   (a transposed Conv3d with kernel = stride, then a per-cell linear map; here that map may mix the
+//   T S S cells of a block, a superset of the notebooks' one shared H -> 3 map). H = 0: linear P, P'.
 #include <memory>
 
 #include "nn/sequential.hpp"
@@ -21,8 +26,10 @@ namespace macrodyn::selfsimilar {
 template <class T>
 std::shared_ptr<nn::Sequential<T>> make_vicsek_dynamics(int L, int hidden, uint64_t seed);
 template <class T>
-std::shared_ptr<nn::Sequential<T>> make_vicsek_coarse_grainer(int time_group, int space_group, int L, uint64_t seed);
+std::shared_ptr<nn::Sequential<T>> make_vicsek_coarse_grainer(int time_group, int space_group, int L, int hidden,
+                                                              uint64_t seed);
 template <class T>
-std::shared_ptr<nn::Sequential<T>> make_vicsek_decoder(int time_group, int space_group, int M, uint64_t seed);
+std::shared_ptr<nn::Sequential<T>> make_vicsek_decoder(int time_group, int space_group, int M, int hidden,
+                                                       uint64_t seed);
 
 }  // namespace macrodyn::selfsimilar

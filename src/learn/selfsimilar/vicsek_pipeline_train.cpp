@@ -72,6 +72,7 @@ VicsekTrainConfig parse_vicsek_train(const ConfigTable& t) {
   c.last_step = t.get_int("last_step", c.last_step, Range::at_least(0));
   if (c.last_step <= c.first_step) t.fail_at("last_step", "must be larger than first_step");
   c.hidden = static_cast<int>(t.get_int("hidden", c.hidden, Range::closed(1, 256)));
+  c.coarse_hidden = static_cast<int>(t.get_int("coarse_hidden", c.coarse_hidden, Range::closed(0, 256)));
   c.holdout = t.get_double("holdout", c.holdout, Range::closed(0.0, 0.9));
   c.coarse_restarts = t.get_int("coarse_restarts", c.coarse_restarts, Range::at_least(1));
   c.self_similar = t.get_bool("self_similar", true);
@@ -93,6 +94,7 @@ void train_vicsek(const VicsekTrainConfig& config, RunContext& ctx) {
   out.set_attr("/", "data_prefix", config.data_prefix);
   out.set_attr("/", "holdout", config.holdout);
   out.set_attr("/", "hidden", static_cast<int64_t>(config.hidden));
+  out.set_attr("/", "coarse_hidden", static_cast<int64_t>(config.coarse_hidden));
   out.set_attr("/", "self_similar", static_cast<int64_t>(config.self_similar));
   out.set_attr("/", "first_step", static_cast<int64_t>(config.first_step));
   out.set_attr("/", "last_step", static_cast<int64_t>(config.last_step));
@@ -143,8 +145,8 @@ void train_vicsek(const VicsekTrainConfig& config, RunContext& ctx) {
         const uint64_t s = config.coarse.seed + 1000 * ri + 100 * g + 7919 * static_cast<uint64_t>(r);
         auto F = make_vicsek_dynamics<double>(M, config.hidden, s);
         if (config.self_similar) copy_parameters<double>(*f, *F);
-        auto pipeline = std::make_unique<MacroPipeline<double>>(make_vicsek_coarse_grainer<double>(T, S, L, s), F,
-                                                                make_vicsek_decoder<double>(T, S, M, s),
+        auto pipeline = std::make_unique<MacroPipeline<double>>(make_vicsek_coarse_grainer<double>(T, S, L, config.coarse_hidden, s), F,
+                                                                make_vicsek_decoder<double>(T, S, M, config.coarse_hidden, s),
                                                                 !config.self_similar);
         CaTrainOptions copt = config.coarse;
         copt.seed = s;

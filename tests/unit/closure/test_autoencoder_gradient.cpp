@@ -6,6 +6,7 @@
 #include "learn/closure/closure_autoencoder.hpp"
 #include "core/rng.hpp"
 #include "nn/gradient_check.hpp"
+#include "nn/symmetric_eigen.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::closure;
@@ -37,11 +38,14 @@ nn::Tensor<double> random_states(size_t N, size_t B, uint64_t seed) {
 
 TEST_CASE("closure L_AE gradient matches finite differences", "[closure]") {
   // predator_prey: the fixed rows (block means) are the same for every sample; lj: the temperature's
-  // gradient depends on the state (velocities), so every sample has its own fixed row.
+  // gradient depends on the state (velocities), so every sample has its own fixed row. condition_rows
+  // "learnt": the condition term sees phi_hat's rows only.
+  for (const std::string rows : {"all", "learnt"})
   for (const std::string system : {"predator_prey", "lj"})
   for (double lambda : {0.0, 0.05}) {
     auto spec = small_spec();
     spec.system = system;
+    spec.condition_rows = rows;
     spec.state_dim = system == "lj" ? 12 : 10;  // lj: 2 atoms, (x, v) each
     ClosureAutoencoderT<double> ae(spec);
     const auto x = random_states(spec.state_dim, 3, 7);
@@ -58,7 +62,7 @@ TEST_CASE("closure L_AE gradient matches finite differences", "[closure]") {
     for (auto& p : ae.parameters().parameters()) {
       const auto& analytic = grads[k++];
       const auto fd = nn::gradcheck::fd_gradient<double>(objective, p.value, 1e-5);
-      INFO(system << " lambda " << lambda << " parameter " << p.name);
+      INFO(system << " rows " << rows << " lambda " << lambda << " parameter " << p.name);
       // Round-off of the differences ~ eps (kappa - 1)^2 / h on parameters with small gradients.
       CHECK(nn::gradcheck::relative_error(analytic, fd) < 1e-4);
     }
@@ -99,5 +103,42 @@ TEST_CASE("closure encoder Jacobian: fixed rows are the block means, learned row
     auto zmh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), zm);
     for (size_t b = 0; b < 2; ++b)
       for (size_t i = 2; i < 4; ++i) CHECK(Jh(k, i * 2 + b) == Approx((zph(i, b) - zmh(i, b)) / (2 * h)).margin(1e-8));
+  }
+}
+
+TEST_CASE("closure condition term on the learnt rows: kappa of phi_hat's block of the formed J", "[closure]") {
+  // Reference: form J (fixed rows first), take the Gram matrices of its last d - d* rows, kappa from
+  // their extreme eigenvalues; the condition term with condition_rows = "learnt" must be mean (kappa - 1)^2
+  // over the batch (and with "all", the same over all d rows).
+  auto spec = small_spec();
+  spec.system = "lj";
+  spec.state_dim = 12;
+  for (const std::string rows : {"all", "learnt"}) {
+    spec.condition_rows = rows;
+    ClosureAutoencoderT<double> ae(spec);
+    const size_t B = 4, d = spec.latent_dim, ds = ae.fixed_dim(), first = rows == "learnt" ? ds : 0;
+    REQUIRE(ae.condition_dim() == d - first);
+    const auto x = random_states(spec.state_dim, B, 11);
+    nn::Tensor<double> J;
+    ae.jacobian(x, J);
+    auto Jh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), J);
+    double expected = 0;
+    for (size_t b = 0; b < B; ++b) {
+      const size_t k = d - first;
+      std::vector<double> A(k * k, 0.0);
+      for (size_t i = 0; i < k; ++i)
+        for (size_t j = 0; j < k; ++j)
+          for (size_t n = 0; n < spec.state_dim; ++n) A[i * k + j] += Jh(n, (first + i) * B + b) * Jh(n, (first + j) * B + b);
+      const auto e = nn::symmetric_eigen(A, k);
+      const double kappa = e.values.back() / e.values.front();
+      expected += (kappa - 1) * (kappa - 1) / B;
+    }
+    std::vector<double> M;
+    ae.condition_gram(x, M);
+    CHECK(M.size() == B * (d - first) * (d - first));
+    for (auto& p : ae.parameters().parameters()) Kokkos::deep_copy(p.grad, 0.0);
+    const auto parts = ae.batch_loss(x, static_cast<double>(B), 1.0);
+    INFO("rows " << rows);
+    CHECK(parts.condition == Approx(expected).epsilon(1e-9));
   }
 }

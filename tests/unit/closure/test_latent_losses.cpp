@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <unistd.h>
 
 #include "core/random_subset.hpp"
 #include "core/rng.hpp"
@@ -12,7 +14,10 @@
 #include "learn/closure/latent_targets.hpp"
 #include "learn/closure/latent_training.hpp"
 #include "linalg/jacobian_pseudo_inverse.hpp"
+#include "io/h5file.hpp"
 #include "nn/gradient_check.hpp"
+#include "nn/model_io.hpp"
+#include "nn/parameter_init.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::closure;
@@ -183,4 +188,38 @@ TEST_CASE("latent targets shifted to the excess loss: same gradient, minimum zer
     if (loss == LatentLoss::Lz) CHECK(std::abs(removed) < 1e-12 * (1 + t.c[0]));
     else CHECK(removed > 1e-3 * t.scale[0] * t.c[0]);
   }
+}
+
+TEST_CASE("latent MLP activation is saved and restored with the model", "[closure]") {
+  // A relu MLP read back as tanh would give other dynamics: compare outputs after a round trip, and
+  // the default (tanh) must differ from relu on the same parameters.
+  char dir[] = "/tmp/macrodyn_latent_activation_XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string path = std::string(dir) + "/mlp.h5";
+  LatentModelSpec spec;
+  spec.dim = 3;
+  spec.hidden = {5};
+  spec.activation = "relu";
+  auto model = make_latent_model(spec);
+  {
+    auto f = io::H5File::create(path, MPI_COMM_SELF);
+    save_latent_model(f, "/latent", spec, *model);
+    f.commit();
+  }
+  LatentModelSpec read;
+  const auto f = io::H5File::open_read(path, MPI_COMM_SELF);
+  auto loaded = load_latent_model(f, "/latent", &read);
+  CHECK(read.activation == "relu");
+  nn::Tensor<float> z("z", 3, 4), y0, y1;
+  nn::fill_uniform(z, 9, 0, -2.0, 2.0);
+  model->forward(z, y0, false);
+  loaded->forward(z, y1, false);
+  CHECK(nn::gradcheck::to_vector(y0) == nn::gradcheck::to_vector(y1));
+  spec.activation = "tanh";
+  auto as_tanh = make_latent_model(spec);
+  nn::load_model(f, "/latent/model", *as_tanh);
+  as_tanh->forward(z, y1, false);
+  CHECK(nn::gradcheck::to_vector(y0) != nn::gradcheck::to_vector(y1));
+  std::remove(path.c_str());
+  ::rmdir(dir);
 }

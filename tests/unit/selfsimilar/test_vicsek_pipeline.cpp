@@ -46,20 +46,23 @@ TEST_CASE("Vicsek dynamics learner: gradients match finite differences", "[selfs
 
 TEST_CASE("Vicsek coarse-graining pipeline (space-time conv P, frozen f, decoder): gradients match finite differences",
           "[selfsimilar]") {
-  for (const auto& [T, S] : std::vector<std::pair<int, int>>{{2, 2}, {4, 2}}) {
-    const int L = 4, M = L / S;
-    MacroPipeline<double> pipeline(make_vicsek_coarse_grainer<double>(T, S, L, 11), make_vicsek_dynamics<double>(M, 2, 13),
-                                   make_vicsek_decoder<double>(T, S, M, 17), false);
-    REQUIRE(pipeline.in_features() == size_t(3 * T * L * L));
-    REQUIRE(pipeline.out_features() == size_t(3 * T * L * L));
-    CHECK(pipeline.parameters().size() == 4u);  // f frozen: P and P' only
-    Tensor<double> x("x", pipeline.in_features(), 2);
-    fill_uniform(x, 5, 0, 0.0, 2.0);
-    const auto r = gradcheck::check_backward(pipeline, x, 9);
-    INFO("T " << T << " S " << S << " worst " << r.worst_param);
-    CHECK(r.input < 1e-6);
-    CHECK(r.params < 1e-6);
-  }
+  // coarse_hidden 0: linear P and P' (2 convs with bias: 4 tensors); 3: one hidden ReLU layer each (8)
+  for (const int H : {0, 3})
+    for (const auto& [T, S] : std::vector<std::pair<int, int>>{{2, 2}, {4, 2}}) {
+      const int L = 4, M = L / S;
+      MacroPipeline<double> pipeline(make_vicsek_coarse_grainer<double>(T, S, L, H, 11),
+                                     make_vicsek_dynamics<double>(M, 2, 13), make_vicsek_decoder<double>(T, S, M, H, 17),
+                                     false);
+      REQUIRE(pipeline.in_features() == size_t(3 * T * L * L));
+      REQUIRE(pipeline.out_features() == size_t(3 * T * L * L));
+      CHECK(pipeline.parameters().size() == (H > 0 ? 8u : 4u));  // f frozen: P and P' only
+      Tensor<double> x("x", pipeline.in_features(), 2);
+      fill_uniform(x, 5, 0, 0.0, 2.0);
+      const auto r = gradcheck::check_backward(pipeline, x, 9);
+      INFO("H " << H << " T " << T << " S " << S << " worst " << r.worst_param);
+      CHECK(r.input < 1e-6);
+      CHECK(r.params < 1e-6);
+    }
 }
 
 TEST_CASE("Vicsek dynamics learner is translation-invariant on the torus with a centred 3x3 reach", "[selfsimilar]") {
@@ -128,6 +131,40 @@ TEST_CASE("Vicsek block gather: coarse-grainer input and decoder target layouts"
   CHECK(ph(LL + 5, 0) == code(first + 3, 1, 1, 1));
   CHECK(nh(2 * LL + 7, 1) == code(first + 1, 2, 1, 3));
   CHECK(VicsekLattice::block_pairs(9, 2) == 6);  // starts 0..5: frames up to 8
+}
+
+TEST_CASE("Vicsek reconstruction on the leading frames counts frames dt < K of the gathered target only",
+          "[selfsimilar]") {
+  // Target from the gather (frame dt of the next block known per entry); the "output" differs from it
+  // by (dt + 1) in every entry, so the sum over the first K frames is (number of entries per frame) x
+  // sum_{dt < K} (dt + 1)^2, whatever the layout gets wrong would change it.
+  const long L = 4, LL = L * L, frames = 12;
+  const int T = 4, S = 2, M = 2;
+  FrameValues v("v", frames, 3 * LL);
+  auto h = Kokkos::create_mirror_view(v);
+  for (long f = 0; f < frames; ++f)
+    for (long i = 0; i < 3 * LL; ++i) h(f, i) = 0.01 * f + 0.001 * i;
+  Kokkos::deep_copy(v, h);
+  const IdView ids = to_device_ids({0, 3});
+  Tensor<double> x_now, x_next, target;
+  gather_vicsek_blocks(v, L, 0, T, S, ids, x_now, x_next, target);
+  Tensor<double> out("out", target.extent(0), target.extent(1));
+  auto th = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), target);
+  auto oh = Kokkos::create_mirror_view(out);
+  for (size_t b = 0; b < 2; ++b)
+    for (size_t ch = 0; ch < size_t(3 * T * S * S); ++ch)
+      for (size_t cell = 0; cell < size_t(M * M); ++cell) {
+        const size_t dt = (ch / (S * S)) % T, f = ch * M * M + cell;
+        oh(f, b) = th(f, b) + static_cast<double>(dt + 1);
+      }
+  Kokkos::deep_copy(out, oh);
+  const double per_frame = 2.0 * 3 * LL;  // samples x channels x cells of one frame
+  for (int K = 1; K <= T; ++K) {
+    double expected = 0;
+    for (int dt = 0; dt < K; ++dt) expected += per_frame * (dt + 1) * (dt + 1);
+    CHECK(leading_frames_sq_error(out, target, T, S, M, K) == Approx(expected).epsilon(1e-12));
+  }
+  CHECK_THROWS(leading_frames_sq_error(out, target, T, S, M + 1, 2));  // layout does not fit the features
 }
 
 TEST_CASE("Vicsek lattice loader: counts sum to N, velocity sums give the simulator's order parameter",
