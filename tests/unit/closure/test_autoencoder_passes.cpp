@@ -49,7 +49,10 @@ TEST_CASE("condition_numbers in chunks equal kappa of the whole batch's Jacobian
   const auto formed = nn::condition_number_loss(J, spec.latent_dim, G, 10.0);
   for (size_t s = 0; s < 10; ++s) {
     CHECK(kappa[s] > 1.0);
-    CHECK(kappa[s] == Approx(whole.kappa[s]).epsilon(1e-10));
+    // Chunks of 3 vs one batch of 10: the float upper-network GEMMs may round differently with the
+    // column count (OpenBLAS picks kernels per CPU and size; 1e-8 relative seen on an AMD EPYC), and
+    // kappa ~ 450 amplifies it. A chunk mixed up would change kappa at the first digit.
+    CHECK(kappa[s] == Approx(whole.kappa[s]).epsilon(1e-6));
     CHECK(kappa[s] == Approx(formed.kappa[s]).epsilon(1e-5));
   }
 }
