@@ -12,18 +12,20 @@
 //   self_similar = false: the non-self-similar baseline (Fig. 7): the macro dynamics F starts from
 //   its own initialisation and is trained jointly with P and P'.
 //   Models file: /runs (names, attribute), /<run>/dynamics, /<run>/T<t>_S<s>/{coarse_grainer,
-//   macro_dynamics, decoder}, loss curves; attributes time_groups, space_groups, hidden, coarse_hidden, first_step,
-//   last_step, self_similar.
+//   macro_dynamics, decoder}, loss curves; attributes time_groups, space_groups, hidden,
+//   coarse_hidden, first_step, last_step, self_similar.
 // evaluate_vicsek: per run on the held-out frames: micro prediction error (MSE of f per feature),
 //   the data's variance per feature (for relative errors), and per (T, S): reconstruction error
-//   (MSE of P'(f(P(X_t))) vs X_{t+1}; reconstruction_leading: the same over the first min(T) frames of
-//   X_{t+1} only, so pairs with different T are compared on the same frames), consistency (eq. 6, MSE of f(P(X_t)) vs P(X_{t+1})) and
-//   relative consistency (divided by the mean of P(X_{t+1})^2: a linear P's scale is arbitrary).
+//   (MSE of P'(f(P(X_t))) vs X_{t+1}; reconstruction_leading: the same over the first min(T) frames
+//   of X_{t+1} only, so pairs with different T are compared on the same frames), consistency (eq. 6,
+//   MSE of f(P(X_t)) vs P(X_{t+1})) and relative consistency (divided by the mean of P(X_{t+1})^2: a
+//   linear P's scale is arbitrary).
 //   Order parameter: the summary's phi mean and std over [transient, steps] of the run.
 //   Prints `selfsimilar vicsek L<L> eta<eta> k<k> micro <m>` and `... T<t> S<s> reconstruction <r>
-//   consistency <c> relative <r>`; results file: /L, /eta, /repeat, /phi_mean, /phi_std, /micro_mse,
-//   /persistence_mse (|x_{t+1} - x_t|^2), /variance, /time_groups, /space_groups, /reconstruction, /reconstruction_leading (attribute leading_frames),
-//   /consistency and /relative_consistency (runs, groups).
+//   first<K> <r_K> consistency <c> relative <r>`; results file: /L, /eta, /repeat, /phi_mean,
+//   /phi_std, /micro_mse, /persistence_mse (|x_{t+1} - x_t|^2), /variance, /time_groups,
+//   /space_groups, /reconstruction, /reconstruction_leading (attribute leading_frames), /consistency
+//   and /relative_consistency (runs, groups).
 #include <string>
 #include <vector>
 
@@ -40,7 +42,8 @@ struct VicsekTrainConfig {
   std::vector<long long> space_groups = {2, 2};
   long first_step = 700, last_step = 999;
   int hidden = 8;
-  int coarse_hidden = 0;  // 0: linear P and P'; H > 0: one hidden ReLU layer of H channels (vicsek_networks.hpp)
+  int coarse_hidden = 0;  // 0: linear P and P'; H > 0: one hidden ReLU layer of H channels
+                          // (vicsek_networks.hpp)
   double holdout = 0.25;
   long coarse_restarts = 1;
   bool self_similar = true;

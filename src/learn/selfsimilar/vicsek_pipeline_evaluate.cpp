@@ -64,7 +64,7 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
 
   std::vector<double> Lv, etav, repv, phim, phis, micro, persistence, variance, recon, recon_leading, cons, rel;
   // frames scored by /reconstruction_leading: the shortest time group's (every pair predicts them)
-  const int leading = static_cast<int>(*std::min_element(Ts.begin(), Ts.end()));
+  const int leading = Ts.empty() ? 0 : static_cast<int>(*std::min_element(Ts.begin(), Ts.end()));
   std::vector<std::string> lines;
   for (const auto& run : runs) {
     if (!models.exists("/" + run.name + "/dynamics"))
@@ -126,7 +126,9 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
       recon_leading.push_back(lead / (static_cast<double>(pipeline.out_features()) / T * leading * n_blocks));
       cons.push_back(c / (static_cast<double>(P->out_features()) * n_blocks));
       rel.push_back(c / sq);  // a linear P's scale is arbitrary: consistency / mean P(X_{t+1})^2
-      std::snprintf(line, sizeof line, "selfsimilar vicsek L%d eta%.4g k%ld T%d S%d reconstruction %.6g first%d %.6g consistency %.6g relative %.4g",
+      std::snprintf(line, sizeof line,
+                    "selfsimilar vicsek L%d eta%.4g k%ld T%d S%d reconstruction %.6g first%d %.6g consistency %.6g "
+                    "relative %.4g",
                     L, run.eta, run.repeat, T, S, recon.back(), leading, recon_leading.back(), cons.back(), rel.back());
       lines.push_back(line);
     }

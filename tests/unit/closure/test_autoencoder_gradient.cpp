@@ -128,7 +128,8 @@ TEST_CASE("closure condition term on the learnt rows: kappa of phi_hat's block o
       std::vector<double> A(k * k, 0.0);
       for (size_t i = 0; i < k; ++i)
         for (size_t j = 0; j < k; ++j)
-          for (size_t n = 0; n < spec.state_dim; ++n) A[i * k + j] += Jh(n, (first + i) * B + b) * Jh(n, (first + j) * B + b);
+          for (size_t n = 0; n < spec.state_dim; ++n)
+            A[i * k + j] += Jh(n, (first + i) * B + b) * Jh(n, (first + j) * B + b);
       const auto e = nn::symmetric_eigen(A, k);
       const double kappa = e.values.back() / e.values.front();
       expected += (kappa - 1) * (kappa - 1) / B;
