@@ -39,11 +39,14 @@ nn::Tensor<double> random_states(size_t N, size_t B, uint64_t seed) {
 TEST_CASE("closure L_AE gradient matches finite differences", "[closure]") {
   // predator_prey: the fixed rows (block means) are the same for every sample; lj: the temperature's
   // gradient depends on the state (velocities), so every sample has its own fixed row. condition_rows
-  // "learnt": the condition term sees phi_hat's rows only.
+  // "learnt": the condition term sees phi_hat's rows only. An encoder without a hidden layer takes the
+  // formed-J path instead of the Gram path.
+  for (const std::vector<size_t> hidden : {std::vector<size_t>{7, 6}, std::vector<size_t>{}})
   for (const std::string rows : {"all", "learnt"})
   for (const std::string system : {"predator_prey", "lj"})
   for (double lambda : {0.0, 0.05}) {
     auto spec = small_spec();
+    spec.hidden = hidden;
     spec.system = system;
     spec.condition_rows = rows;
     spec.state_dim = system == "lj" ? 12 : 10;  // lj: 2 atoms, (x, v) each
@@ -62,7 +65,8 @@ TEST_CASE("closure L_AE gradient matches finite differences", "[closure]") {
     for (auto& p : ae.parameters().parameters()) {
       const auto& analytic = grads[k++];
       const auto fd = nn::gradcheck::fd_gradient<double>(objective, p.value, 1e-5);
-      INFO(system << " rows " << rows << " lambda " << lambda << " parameter " << p.name);
+      INFO(system << " hidden layers " << hidden.size() << " rows " << rows << " lambda " << lambda << " parameter "
+                  << p.name);
       // Round-off of the differences ~ eps (kappa - 1)^2 / h on parameters with small gradients.
       CHECK(nn::gradcheck::relative_error(analytic, fd) < 1e-4);
     }
@@ -110,10 +114,13 @@ TEST_CASE("closure condition term on the learnt rows: kappa of phi_hat's block o
   // Reference: form J (fixed rows first), take the Gram matrices of its last d - d* rows, kappa from
   // their extreme eigenvalues; the condition term with condition_rows = "learnt" must be mean (kappa - 1)^2
   // over the batch (and with "all", the same over all d rows).
+  // Both the Gram path (hidden layers) and the formed-J path (no hidden layer).
   auto spec = small_spec();
   spec.system = "lj";
   spec.state_dim = 12;
+  for (const std::vector<size_t> hidden : {std::vector<size_t>{7, 6}, std::vector<size_t>{}})
   for (const std::string rows : {"all", "learnt"}) {
+    spec.hidden = hidden;
     spec.condition_rows = rows;
     ClosureAutoencoderT<double> ae(spec);
     const size_t B = 4, d = spec.latent_dim, ds = ae.fixed_dim(), first = rows == "learnt" ? ds : 0;
@@ -139,7 +146,7 @@ TEST_CASE("closure condition term on the learnt rows: kappa of phi_hat's block o
     CHECK(M.size() == B * (d - first) * (d - first));
     for (auto& p : ae.parameters().parameters()) Kokkos::deep_copy(p.grad, 0.0);
     const auto parts = ae.batch_loss(x, static_cast<double>(B), 1.0);
-    INFO("rows " << rows);
+    INFO("hidden layers " << hidden.size() << " rows " << rows);
     CHECK(parts.condition == Approx(expected).epsilon(1e-9));
   }
 }
