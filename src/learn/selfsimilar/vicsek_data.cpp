@@ -41,19 +41,25 @@ VicsekLattice load_vicsek_lattice(const std::string& path, MPI_Comm comm, long f
   d.N = file.attr_int("/", "N");
   const double speed = file.attr_double("/", "speed");
   const long F = 3 * d.L * d.L, LL = d.L * d.L;
-  std::vector<double> host(static_cast<size_t>(d.frames * F));
+  // read in chunks of frames (~64 MB), so the peak is the frames plus one chunk, not twice the frames
+  const long chunk = std::max(1L, std::min(d.frames, (64L << 20) / (F * static_cast<long>(sizeof(double)))));
+  std::vector<double> host(static_cast<size_t>(chunk * F));
   const hsize_t L = static_cast<hsize_t>(d.L);
-  file.read("/lattice", {static_cast<hsize_t>(f0), 0, 0, 0}, {static_cast<hsize_t>(d.frames), 3, L, L}, host.data());
   d.values = FrameValues("vicsek_frames", d.frames, F);
   auto h = Kokkos::create_mirror_view(d.values);
-  for (long f = 0; f < d.frames; ++f)
-    for (long p = 0; p < LL; ++p) {
+  for (long c0 = 0; c0 < d.frames; c0 += chunk) {
+    const long n = std::min(chunk, d.frames - c0);
+    file.read("/lattice", {static_cast<hsize_t>(f0 + c0), 0, 0, 0}, {static_cast<hsize_t>(n), 3, L, L}, host.data());
+    for (long f = 0; f < n; ++f) {
       const double* cell = host.data() + f * F;
-      const double count = cell[p];
-      h(f, p) = count;
-      h(f, LL + p) = count * cell[LL + p] / speed;
-      h(f, 2 * LL + p) = count * cell[2 * LL + p] / speed;
+      for (long p = 0; p < LL; ++p) {
+        const double count = cell[p];
+        h(c0 + f, p) = count;
+        h(c0 + f, LL + p) = count * cell[LL + p] / speed;
+        h(c0 + f, 2 * LL + p) = count * cell[2 * LL + p] / speed;
+      }
     }
+  }
   Kokkos::deep_copy(d.values, h);
   return d;
 }

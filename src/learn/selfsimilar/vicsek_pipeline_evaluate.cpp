@@ -14,16 +14,34 @@
 namespace macrodyn::selfsimilar {
 namespace {
 
-constexpr long kChunk = 16;  // samples per evaluation batch (bounds memory at large L)
+// Evaluation batches hold at most 16 samples, about 64 MB per gathered tensor (an L = 1024, T = 4
+// block is 100 MB) and at most n / ranks samples; they are dealt round-robin over the ranks and the
+// sums reduced after.
+constexpr long kMaxChunk = 16;
+constexpr double kChunkBytes = 64.0 * (1 << 20);
 
-// Calls body(ids) for ids [0, n) in chunks.
+// Calls body(ids) for this rank's chunks of ids [0, n), each sample `sample_bytes` large.
 template <class Body>
-void for_chunks(long n, Body&& body) {
-  for (long a = 0; a < n; a += kChunk) {
+void for_rank_chunks(MPI_Comm comm, long n, double sample_bytes, Body&& body) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const long per_rank = (n + size - 1) / size;
+  const long chunk = std::max(1L, std::min({kMaxChunk, per_rank, static_cast<long>(kChunkBytes / sample_bytes)}));
+  for (long a = 0, c = 0; a < n; a += chunk, ++c) {
+    if (c % size != rank) continue;
     std::vector<int64_t> ids;
-    for (long k = a; k < std::min(n, a + kChunk); ++k) ids.push_back(k);
+    for (long k = a; k < std::min(n, a + chunk); ++k) ids.push_back(k);
     body(to_device_ids(ids));
   }
+}
+
+// Sums each entry of `sums` over the ranks.
+void sum_over_ranks(MPI_Comm comm, std::vector<double*> sums) {
+  std::vector<double> v;
+  for (const double* s : sums) v.push_back(*s);
+  MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, comm);
+  for (size_t i = 0; i < sums.size(); ++i) *sums[i] = v[i];
 }
 
 // Variance of the held-out frames' values about their mean (all features).
@@ -77,12 +95,14 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
     nn::Tensor<double> x, target, y;
     double sum = 0, sum_persist = 0;
     const long n_pairs = VicsekLattice::pairs(held);
-    for_chunks(n_pairs, [&](const IdView& ids) {
+    const double frame_bytes = static_cast<double>(data.values.extent(1)) * sizeof(double);
+    for_rank_chunks(ctx.comm, n_pairs, frame_bytes, [&](const IdView& ids) {
       gather_vicsek_pairs(data.values, first, ids, x, target);
       f->forward(x, y, false);
       sum += nn::mse_value(y, target, 1.0);
       sum_persist += nn::mse_value(x, target, 1.0);
     });
+    sum_over_ranks(ctx.comm, {&sum, &sum_persist});
     const double per = static_cast<double>(f->out_features()) * static_cast<double>(n_pairs);
     Lv.push_back(L);
     etav.push_back(run.eta);
@@ -111,7 +131,7 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
       if (n_blocks < 1) fail("vicsek: ", held, " held-out frames give no pair of ", T, "-frame blocks (holdout)");
       nn::Tensor<double> x_now, x_next, tgt, out, ynext, zero;
       double r = 0, c = 0, sq = 0, lead = 0;
-      for_chunks(n_blocks, [&](const IdView& ids) {
+      for_rank_chunks(ctx.comm, n_blocks, T * frame_bytes, [&](const IdView& ids) {
         gather_vicsek_blocks(data.values, data.L, first, T, S, ids, x_now, x_next, tgt);
         pipeline.forward(x_now, out, false);
         r += nn::mse_value(out, tgt, 1.0);
@@ -122,6 +142,7 @@ void evaluate_vicsek(const VicsekEvaluateConfig& config, RunContext& ctx) {
         Kokkos::deep_copy(zero, 0.0);
         sq += nn::mse_value(ynext, zero, 1.0);
       });
+      sum_over_ranks(ctx.comm, {&r, &c, &sq, &lead});
       recon.push_back(r / (static_cast<double>(pipeline.out_features()) * n_blocks));
       recon_leading.push_back(lead / (static_cast<double>(pipeline.out_features()) / T * leading * n_blocks));
       cons.push_back(c / (static_cast<double>(P->out_features()) * n_blocks));

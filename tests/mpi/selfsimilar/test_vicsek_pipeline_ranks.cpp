@@ -95,6 +95,9 @@ TEST_CASE("Vicsek self-similar pipeline is rank-count invariant", "[selfsimilar]
     CHECK(max_difference(world.read_all<double>("/micro_mse"), micro) < 1e-9);
     CHECK(max_difference(world.read_all<double>("/consistency"), self.read_all<double>("/consistency")) < 1e-9);
     CHECK(max_difference(world.read_all<double>("/reconstruction"), self.read_all<double>("/reconstruction")) < 1e-9);
+    CHECK(max_difference(world.read_all<double>("/reconstruction_leading"),
+                         self.read_all<double>("/reconstruction_leading")) < 1e-9);
+    CHECK(max_difference(world.read_all<double>("/persistence_mse"), self.read_all<double>("/persistence_mse")) < 1e-9);
     const auto mw = io::H5File::open_read(dir + "/models.h5", MPI_COMM_SELF);
     const auto ms = io::H5File::open_read(dir + "/ref/models.h5", MPI_COMM_SELF);
     for (const char* name : {"/vicsek_L8_eta0_k0/dynamics/parameters/0.weight",
