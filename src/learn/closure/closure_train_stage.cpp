@@ -138,6 +138,10 @@ class LatentPhase : public Stage {
     spec_.hidden = sizes_of(t, "hidden", spec_.kind == "onsager" ? std::vector<long long>{32, 64}
                                                                  : std::vector<long long>{32, 32});
     if (spec_.kind == "mlp") spec_.activation = t.get_string("activation", "tanh", {"tanh", "relu", "softplus", "silu"});
+    if (spec_.kind == "onsager") {
+      spec_.forcing = t.get_bool("forcing", true);
+      spec_.min_damping = t.get_double("min_damping", 0.01, Range::non_negative());
+    }
     opt_.epochs = t.get_int("epochs", 2000, Range::at_least(0));
     opt_.batch_size = t.get_int("batch_size", 256, Range::at_least(1));
     opt_.learning_rate = t.get_double("learning_rate", 5e-3, Range::positive());

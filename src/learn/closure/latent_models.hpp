@@ -19,6 +19,8 @@ struct LatentModelSpec {
   size_t dim = 4;
   std::vector<size_t> hidden{32, 32};
   std::string activation = "tanh";  // mlp only
+  bool forcing = true;               // onsager only: the forcing term f(z)
+  double min_damping = 0.01;         // onsager only: alpha in -(M + W + alpha I) grad V
   uint64_t seed = 1;
 };
 

@@ -9,12 +9,13 @@
 namespace macrodyn::closure {
 
 OnsagerNet::OnsagerNet(size_t d, size_t hidden_v, size_t potential_dim, size_t hidden_mw, double beta, double alpha,
-                       uint64_t seed)
-    : d_(d), hidden_v_(hidden_v), m_(potential_dim), hidden_mw_(hidden_mw), beta_(beta), alpha_(alpha) {
+                       bool forcing, uint64_t seed)
+    : d_(d), hidden_v_(hidden_v), m_(potential_dim), hidden_mw_(hidden_mw), beta_(beta), alpha_(alpha),
+      forcing_(forcing) {
   auto mlp_v = nn::make_mlp<float>({d, hidden_v, hidden_v, potential_dim}, "tanh", seed * 11 + 1);
   auto gamma = std::make_shared<nn::Dense<float>>(d, potential_dim, seed * 11 + 2, 0);
   potential_ = std::make_shared<nn::TwoBranch<float>>(mlp_v, gamma, nn::BranchMerge::Sum);
-  mw_ = nn::make_mlp<float>({d, hidden_mw, hidden_mw, d * d}, "tanh", seed * 11 + 3);
+  mw_ = nn::make_mlp<float>({d, hidden_mw, hidden_mw, d * d + (forcing ? d : 0)}, "tanh", seed * 11 + 3);
 }
 
 std::vector<nn::Parameter<float>> OnsagerNet::parameters() {
@@ -78,7 +79,7 @@ void OnsagerNet::forward(const TensorF& x, TensorF& y, bool /*training*/) {
   for (size_t b = 0; b < B; ++b) {
     const double* gv = gradv_.data() + b * d;
     onsager_apply(ah, b, d, gv, 1.0, alpha_, lt.data(), out.data());  // (M + W + alpha I) grad V
-    for (size_t i = 0; i < d; ++i) yh(i, b) = static_cast<float>(-out[i]);
+    for (size_t i = 0; i < d; ++i) yh(i, b) = static_cast<float>(-out[i] + (forcing_ ? double(ah(d * d + i, b)) : 0.0));
   }
   Kokkos::deep_copy(y, yh);
 }
@@ -89,6 +90,14 @@ void OnsagerNet::matrices(size_t b, std::vector<double>& M, std::vector<double>&
   for (size_t e = 0; e < d_ * d_; ++e) a[e] = ah(e, b);
   onsager_matrices(a.data(), d_, M, W);
   gradV.assign(gradv_.begin() + b * d_, gradv_.begin() + (b + 1) * d_);
+}
+
+std::vector<double> OnsagerNet::forcing(size_t b) const {
+  std::vector<double> f(d_, 0.0);
+  if (!forcing_) return f;
+  auto ah = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a_);
+  for (size_t i = 0; i < d_; ++i) f[i] = ah(d_ * d_ + i, b);
+  return f;
 }
 
 double OnsagerNet::potential(size_t b) const {
@@ -108,7 +117,7 @@ void OnsagerNet::backward_parameters(const TensorF& dy) {
   const size_t d = d_, B = dy.extent(1);
   auto dyh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), dy);
   auto ah = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a_);
-  nn::ensure_shape(da_, "onsager_da", d * d, B);
+  nn::ensure_shape(da_, "onsager_da", a_.extent(0), B);
   nn::ensure_shape(h_, "onsager_h", d, B);
   auto dah = Kokkos::create_mirror_view(da_);
   auto hh = Kokkos::create_mirror_view(h_);
@@ -131,6 +140,8 @@ void OnsagerNet::backward_parameters(const TensorF& dy) {
         const double g = j <= i ? -(dyb[i] * ltg[j] + gv[i] * ltd[j]) : -dyb[i] * gv[j] + dyb[j] * gv[i];
         dah(i * d + j, b) = static_cast<float>(g);
       }
+    if (forcing_)
+      for (size_t i = 0; i < d; ++i) dah(d * d + i, b) = dyh(i, b);  // g = ... + f
   }
   Kokkos::deep_copy(da_, dah);
   Kokkos::deep_copy(h_, hh);

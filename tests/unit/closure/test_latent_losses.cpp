@@ -223,3 +223,37 @@ TEST_CASE("latent MLP activation is saved and restored with the model", "[closur
   std::remove(path.c_str());
   ::rmdir(dir);
 }
+
+TEST_CASE("OnsagerNet forcing and min_damping are saved and restored with the model", "[closure]") {
+  char dir[] = "/tmp/macrodyn_latent_onsager_XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string path = std::string(dir) + "/onsager.h5";
+  LatentModelSpec spec;
+  spec.kind = "onsager";
+  spec.dim = 3;
+  spec.hidden = {6, 8};
+  spec.forcing = true;
+  spec.min_damping = 0.1;
+  auto model = make_latent_model(spec);
+  {
+    auto f = io::H5File::create(path, MPI_COMM_SELF);
+    save_latent_model(f, "/latent", spec, *model);
+    f.commit();
+  }
+  LatentModelSpec read;
+  const auto f = io::H5File::open_read(path, MPI_COMM_SELF);
+  auto loaded = load_latent_model(f, "/latent", &read);
+  CHECK(read.forcing);
+  CHECK(read.min_damping == 0.1);
+  nn::Tensor<float> z("z", 3, 4), y0, y1;
+  nn::fill_uniform(z, 9, 0, -2.0, 2.0);
+  model->forward(z, y0, false);
+  loaded->forward(z, y1, false);
+  CHECK(nn::gradcheck::to_vector(y0) == nn::gradcheck::to_vector(y1));
+  // a model of another damping refuses these parameters (its hyper-parameters differ)
+  spec.min_damping = 0.01;
+  auto other = make_latent_model(spec);
+  CHECK_THROWS(nn::load_model(f, "/latent/model", *other));
+  std::remove(path.c_str());
+  ::rmdir(dir);
+}

@@ -1,6 +1,7 @@
 // OnsagerNet: for random parameters and inputs M is symmetric positive definite, W antisymmetric,
-// grad V matches finite differences of V, the model dissipates (grad V . g < 0), and the parameter
-// gradient of a loss on g matches finite differences (float network: h = 1e-2).
+// grad V matches finite differences of V, the model less its forcing dissipates (grad V . (g - f) < 0),
+// and the parameter gradient of a loss on g matches finite differences (float network: h = 1e-2),
+// with and without the forcing term.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -16,8 +17,10 @@ using namespace macrodyn::closure;
 
 TEST_CASE("OnsagerNet structure: M SPD, W antisymmetric, grad V exact, dissipative", "[closure]") {
   for (uint64_t seed : {1, 2, 3}) {
+    const bool forcing = seed != 2;
+    INFO("seed " << seed << " forcing " << forcing);
     const size_t d = 4, B = 5;
-    OnsagerNet net(d, 16, 16, 24, 0.1, 0.01, seed);
+    OnsagerNet net(d, 16, 16, 24, 0.1, 0.01, forcing, seed);
     nn::Tensor<float> z("z", d, B), g;
     nn::fill_uniform(z, seed, 4, -1.5, 1.5);
     net.forward(z, g, false);
@@ -32,9 +35,11 @@ TEST_CASE("OnsagerNet structure: M SPD, W antisymmetric, grad V exact, dissipati
         }
       const auto eig = nn::symmetric_eigen(M, d);
       CHECK(eig.values.front() > 0);
-      double power = 0;
-      for (size_t i = 0; i < d; ++i) power += gv[i] * gh(i, b);
+      const auto f = net.forcing(b);
+      double power = 0, forcing_norm = 0;
+      for (size_t i = 0; i < d; ++i) power += gv[i] * (gh(i, b) - f[i]), forcing_norm += std::abs(f[i]);
       CHECK(power < 0);
+      CHECK((forcing_norm > 1e-3) == forcing);
     }
     // grad V by central differences of V (one coordinate at a time, all samples at once).
     std::vector<double> gv0(d * B);
@@ -63,8 +68,10 @@ TEST_CASE("OnsagerNet structure: M SPD, W antisymmetric, grad V exact, dissipati
 }
 
 TEST_CASE("OnsagerNet parameter gradient matches finite differences", "[closure]") {
+  const bool forcing = GENERATE(false, true);
+  INFO("forcing " << forcing);
   const size_t d = 4, B = 6;
-  OnsagerNet net(d, 8, 8, 12, 0.1, 0.01, 5);
+  OnsagerNet net(d, 8, 8, 12, 0.1, 0.01, forcing, 5);
   nn::Tensor<float> z("z", d, B), target("t", d, B), g;
   nn::fill_uniform(z, 8, 1, -1.0, 1.0);
   nn::fill_uniform(target, 8, 2, -1.0, 1.0);
