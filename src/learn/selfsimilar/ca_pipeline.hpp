@@ -32,8 +32,8 @@ struct CaTrainConfig {
   double holdout = 0.1;
   bool self_similar = true;
   bool binary_macrostates = true;  // coarse-grainer ends with StraightThroughBinarize
-  long dynamics_restarts = 3;      // stage 1 is repeated while its last loss > dynamics_restart_loss
-  double dynamics_restart_loss = 1e-2;
+  long dynamics_restarts = 5;  // at most this many stage-1 runs: repeated while a training cell is
+  double dynamics_restart_loss = 1e-2;  // predicted wrong or the last loss > dynamics_restart_loss
   long coarse_restarts = 4;  // stage 2 runs from this many initialisations; lowest loss kept
   CaTrainOptions dynamics;   // stage 1
   CaTrainOptions coarse;     // stage 2

@@ -27,28 +27,41 @@ void write_curve(io::H5File& file, const std::string& name, const std::vector<do
 
 constexpr uint64_t kRestartSeedStep = 7919;
 
-// Stage 1 with restarts: a run whose last epoch loss stays above restart_loss (stuck, e.g. at the
-// symmetric point ln 2 of XOR-like rules) is repeated from a new initialisation; the run with the
-// lowest last loss is kept.
-std::shared_ptr<nn::Sequential<double>> train_rule_dynamics(const CaTrainConfig& config, const RunContext& ctx,
-                                                            const CaRuleData& data, long n_train,
-                                                            std::vector<double>* curve) {
-  std::shared_ptr<nn::Sequential<double>> best;
+// Stage 1 with restarts. A CA rule is deterministic, so a learnt f predicts every training cell
+// right; a run that does not (stuck at the symmetric point ln 2 of XOR-like rules, or a rare
+// neighbourhood left on the wrong side: e.g. rule 132, ~0.1% of the cells) or whose last loss stays
+// above restart_loss is repeated from a new initialisation. The kept run predicts the most training
+// cells right, ties broken by the lower last loss. Only training data decide (never the rule).
+struct DynamicsRun {
+  std::shared_ptr<nn::Sequential<double>> model;
+  std::vector<double> curve;
+  double train_accuracy = 0;
+  bool better_than(const DynamicsRun& o) const {
+    if (!o.model) return true;
+    if (train_accuracy != o.train_accuracy) return train_accuracy > o.train_accuracy;
+    return curve.back() < o.curve.back();
+  }
+};
+
+DynamicsRun train_rule_dynamics(const CaTrainConfig& config, const RunContext& ctx, const CaRuleData& data,
+                                long n_train, long* runs) {
+  DynamicsRun best;
   const int W = static_cast<int>(data.width);
-  for (long r = 0; r < config.dynamics_restarts; ++r) {
+  for (*runs = 1;; ++*runs) {
     CaTrainOptions opt = config.dynamics;
-    opt.seed = config.dynamics.seed + 1000 * static_cast<uint64_t>(data.rule) + kRestartSeedStep * r;
+    opt.seed = config.dynamics.seed + 1000 * static_cast<uint64_t>(data.rule) + kRestartSeedStep * (*runs - 1);
     opt.progress_interval_s = ctx.progress_interval_s;
     opt.label = "selfsimilar ca rule" + std::to_string(data.rule) + " dynamics";
-    auto f = make_ca_dynamics<double>(W, opt.seed);
-    const auto c = train_ca_dynamics<double>(ctx.comm, data, n_train, opt, *f);
-    log::info("selfsimilar ca rule", data.rule, ": dynamics run ", r, " loss ", c.back(), " after ", c.size(),
-              " epochs, truth table ", ca_truth_table_correct<double>(*f, data.rule, W), "/8");
-    if (!best || c.back() < curve->back()) {
-      best = f;
-      *curve = c;
-    }
-    if (curve->back() < config.dynamics_restart_loss) break;
+    DynamicsRun run;
+    run.model = make_ca_dynamics<double>(W, opt.seed);
+    run.curve = train_ca_dynamics<double>(ctx.comm, data, n_train, opt, *run.model);
+    run.train_accuracy = ca_next_state_accuracy<double>(ctx.comm, *run.model, data, 0, n_train);
+    log::info("selfsimilar ca rule", data.rule, ": dynamics run ", *runs - 1, " loss ", run.curve.back(), " after ",
+              run.curve.size(), " epochs, training accuracy ", run.train_accuracy, ", truth table ",
+              ca_truth_table_correct<double>(*run.model, data.rule, W), "/8");
+    if (run.better_than(best)) best = std::move(run);
+    const bool fitted = best.train_accuracy == 1.0 && best.curve.back() < config.dynamics_restart_loss;
+    if (fitted || *runs >= config.dynamics_restarts) break;
   }
   return best;
 }
@@ -97,13 +110,16 @@ CaTrainConfig parse_ca_train(const ConfigTable& t) {
   c.holdout = t.get_double("holdout", c.holdout, Range::closed(0.0, 0.9));
   c.self_similar = t.get_bool("self_similar", true);
   c.binary_macrostates = t.get_bool("binary_macrostates", true);
-  // Stage 1 defaults: Adam, weight decay 5e-4, batch 90 (the authors' CA setting) but lr 1e-2: at
-  // lr 1e-3 the weight decay holds XOR-like rules (60, 90, 150) at the symmetric point (loss ln 2).
-  c.dynamics = parse_options(t, "dynamics_", 30, 1e-2, 5e-4, 1e-4);
+  // Stage 1 defaults: Adam and batch 90 (the authors' CA setting), but lr 1e-2 and no weight decay.
+  // The authors' weight decay 5e-4 holds a neighbourhood seen in ~0.1% of the training cells on the
+  // wrong side (rules 104 and 185: 99.83% / 99.86% held-out accuracy after 5 restarts; without it
+  // the 16 rules slowest to fit all reach 100%), and at lr 1e-3 it holds XOR-like rules (60, 90, 150)
+  // at the symmetric point (loss ln 2).
+  c.dynamics = parse_options(t, "dynamics_", 30, 1e-2, 0.0, 1e-4);
   c.coarse = parse_options(t, "coarse_", 10, 1e-2, 0.0, 0.0);
   c.coarse.consistency_weight = t.get_double("consistency_weight", 0.0, Range::non_negative());
   c.coarse.autoencode_weight = t.get_double("autoencode_weight", 1.0, Range::non_negative());
-  c.dynamics_restarts = t.get_int("dynamics_restarts", 3, Range::at_least(1));
+  c.dynamics_restarts = t.get_int("dynamics_restarts", 5, Range::at_least(1));
   c.dynamics_restart_loss = t.get_double("dynamics_restart_loss", 1e-2, Range::non_negative());
   c.coarse_restarts = t.get_int("coarse_restarts", 4, Range::at_least(1));
   const long long seed = t.get_int("seed", 1, Range::at_least(0));
@@ -136,10 +152,13 @@ void train_ca(const CaTrainConfig& config, RunContext& ctx) {
     const CaRuleData data = dataset.load(rule);
     const long n_train = data.n_train(config.holdout);
     const std::string rg = "/rule" + std::to_string(rule);
-    std::vector<double> dcurve;
-    auto f = train_rule_dynamics(config, ctx, data, n_train, &dcurve);
+    long runs = 0;
+    const DynamicsRun dynamics = train_rule_dynamics(config, ctx, data, n_train, &runs);
+    auto f = dynamics.model;
     nn::save_model(out, rg + "/dynamics", *f);
-    write_curve(out, rg + "/dynamics_loss", dcurve);
+    write_curve(out, rg + "/dynamics_loss", dynamics.curve);
+    out.set_attr(rg, "dynamics_runs", static_cast<int64_t>(runs));
+    out.set_attr(rg, "dynamics_training_accuracy", dynamics.train_accuracy);
     const bool coarse = config.coarse_rules.empty() || std::find(config.coarse_rules.begin(), config.coarse_rules.end(),
                                                                  rule) != config.coarse_rules.end();
     if (!coarse) continue;

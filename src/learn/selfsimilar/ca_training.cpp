@@ -1,5 +1,6 @@
 #include "learn/selfsimilar/ca_training.hpp"
 
+#include "learn/selfsimilar/ca_metrics.hpp"
 #include "learn/selfsimilar/ca_networks.hpp"
 #include "learn/selfsimilar/two_class_softmax.hpp"
 #include "nn/adam.hpp"
@@ -9,7 +10,8 @@
 namespace macrodyn::selfsimilar {
 template <class T>
 std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrainOptions& opt, long n_samples,
-                                        const std::function<double(const std::vector<int64_t>&, double)>& loss) {
+                                        const std::function<double(const std::vector<int64_t>&, double)>& loss,
+                                        const std::function<bool()>& fitted) {
   nn::Adam<T> adam(model.parameters(), opt.lr, 0.9, 0.999, 1e-8, opt.weight_decay);
   nn::TrainerOptions topt;
   topt.n_samples = n_samples;
@@ -27,7 +29,7 @@ std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, cons
     const auto r = trainer.train(loss, (e + 1) * per_epoch);
     if (r.stopped) break;
     curve.push_back(r.last_epoch_loss);
-    if (opt.stop_loss > 0 && r.last_epoch_loss < opt.stop_loss) break;
+    if (opt.stop_loss > 0 && r.last_epoch_loss < opt.stop_loss && (!fitted || fitted())) break;
   }
   return curve;
 }
@@ -47,7 +49,12 @@ std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, lon
     site->backward_parameters(dlogits);
     return l;
   };
-  const auto curve = run_training_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss);
+  // a low mean loss can still leave a rare neighbourhood wrong: stop only once every training cell is right
+  auto fitted = [&]() {
+    copy_parameters<T>(*site, dynamics);
+    return ca_next_state_accuracy<T>(comm, dynamics, data, 0, n_train) == 1.0;
+  };
+  const auto curve = run_training_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss, fitted);
   copy_parameters<T>(*site, dynamics);
   return curve;
 }
@@ -75,10 +82,10 @@ std::vector<double> train_ca_coarse_graining(MPI_Comm comm, const CaRuleData& da
 
 template std::vector<double> run_training_epochs<double>(
     MPI_Comm, nn::Layer<double>&, const CaTrainOptions&, long,
-    const std::function<double(const std::vector<int64_t>&, double)>&);
+    const std::function<double(const std::vector<int64_t>&, double)>&, const std::function<bool()>&);
 template std::vector<double> run_training_epochs<float>(
     MPI_Comm, nn::Layer<float>&, const CaTrainOptions&, long,
-    const std::function<double(const std::vector<int64_t>&, double)>&);
+    const std::function<double(const std::vector<int64_t>&, double)>&, const std::function<bool()>&);
 template std::vector<double> train_ca_dynamics<double>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
                                                        nn::Sequential<double>&);
 template std::vector<double> train_ca_dynamics<float>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,

@@ -5,8 +5,8 @@
 // train_ca_dynamics: f on micro pairs (row t -> row t+1) of training samples [0, n_train), loss =
 //   per-site mean two-class NLL, Adam (coupled weight decay). Trains the per-site form of f
 //   (make_ca_site_dynamics: one GEMM per layer for the whole batch) and copies the result into
-//   `dynamics`, the conv model. Stops after `epochs` or after the
-//   first epoch whose mean loss is below stop_loss (> 0).
+//   `dynamics`, the conv model. Stops after `epochs` or after the first epoch whose mean loss is
+//   below stop_loss (> 0) and that predicts every training cell right.
 // train_ca_coarse_graining: the MacroPipeline's parameters (P, P' and, for the baseline, F) on macro
 //   block pairs, loss = mean squared reconstruction error of the next block (paper eq. 8) plus
 //   autoencode_weight times the error of decoding P(X_{t+1}) itself plus consistency_weight times
@@ -38,10 +38,12 @@ struct CaTrainOptions {
 };
 
 // The shared loop: Adam on model.parameters(), DataParallelTrainer over n_samples ids, one entry per
-// epoch in the returned curve (stops early as described for stop_loss).
+// epoch in the returned curve (stops early once an epoch's loss is below stop_loss and, when given,
+// fitted() holds; fitted is called on every rank).
 template <class T>
 std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, const CaTrainOptions& opt, long n_samples,
-                                        const std::function<double(const std::vector<int64_t>&, double)>& loss);
+                                        const std::function<double(const std::vector<int64_t>&, double)>& loss,
+                                        const std::function<bool()>& fitted = {});
 
 template <class T>
 std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,

@@ -11,8 +11,11 @@
 //   group_sizes = [2, 3, 4]         N: coarse-graining kernel = stride = N in time and space
 //   holdout = 0.1                   fraction of each rule's samples held out for evaluation
 //   self_similar = true             false: non-self-similar baseline (macro dynamics trained jointly; every system)
-//   dynamics_batch = 90, dynamics_epochs = 30, dynamics_lr = 1e-3, dynamics_weight_decay = 5e-4,
+//   dynamics_batch = 90, dynamics_epochs = 30, dynamics_lr = 1e-2, dynamics_weight_decay = 0,
 //   dynamics_stop_loss = 1e-4       stage 1 (Adam; stop after the first epoch with loss below)
+//   dynamics_restarts = 5, dynamics_restart_loss = 1e-2   stage 1 is run again from a new
+//                                   initialisation while a training cell is predicted wrong or the
+//                                   last loss is above restart_loss (ca_pipeline_train.cpp)
 //   coarse_batch = 90, coarse_epochs = 10, coarse_lr = 1e-2, coarse_weight_decay = 0,
 //   coarse_stop_loss = 0            stage 2
 //   seed = 1
