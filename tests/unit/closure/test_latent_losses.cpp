@@ -190,6 +190,23 @@ TEST_CASE("latent targets shifted to the excess loss: same gradient, minimum zer
   }
 }
 
+namespace {
+
+void save_latent_file(const std::string& path, const LatentModelSpec& spec, nn::Layer<float>& model) {
+  auto f = io::H5File::create(path, MPI_COMM_SELF);
+  save_latent_model(f, "/latent", spec, model);
+  f.commit();
+}
+
+// y = model(z) on a fixed batch of 4 latent states in R^3
+void outputs_on_fixed_input(nn::Layer<float>& model, nn::Tensor<float>& z, nn::Tensor<float>& y) {
+  z = nn::Tensor<float>("z", 3, 4);
+  nn::fill_uniform(z, 9, 0, -2.0, 2.0);
+  model.forward(z, y, false);
+}
+
+}  // namespace
+
 TEST_CASE("latent MLP activation is saved and restored with the model", "[closure]") {
   // A relu MLP read back as tanh would give other dynamics: compare outputs after a round trip, and
   // the default (tanh) must differ from relu on the same parameters.
@@ -201,19 +218,14 @@ TEST_CASE("latent MLP activation is saved and restored with the model", "[closur
   spec.hidden = {5};
   spec.activation = "relu";
   auto model = make_latent_model(spec);
-  {
-    auto f = io::H5File::create(path, MPI_COMM_SELF);
-    save_latent_model(f, "/latent", spec, *model);
-    f.commit();
-  }
+  save_latent_file(path, spec, *model);
   LatentModelSpec read;
   const auto f = io::H5File::open_read(path, MPI_COMM_SELF);
   auto loaded = load_latent_model(f, "/latent", &read);
   CHECK(read.activation == "relu");
-  nn::Tensor<float> z("z", 3, 4), y0, y1;
-  nn::fill_uniform(z, 9, 0, -2.0, 2.0);
-  model->forward(z, y0, false);
-  loaded->forward(z, y1, false);
+  nn::Tensor<float> z, y0, y1;
+  outputs_on_fixed_input(*model, z, y0);
+  outputs_on_fixed_input(*loaded, z, y1);
   CHECK(nn::gradcheck::to_vector(y0) == nn::gradcheck::to_vector(y1));
   spec.activation = "tanh";
   auto as_tanh = make_latent_model(spec);
@@ -235,20 +247,15 @@ TEST_CASE("OnsagerNet forcing and min_damping are saved and restored with the mo
   spec.forcing = true;
   spec.min_damping = 0.1;
   auto model = make_latent_model(spec);
-  {
-    auto f = io::H5File::create(path, MPI_COMM_SELF);
-    save_latent_model(f, "/latent", spec, *model);
-    f.commit();
-  }
+  save_latent_file(path, spec, *model);
   LatentModelSpec read;
   const auto f = io::H5File::open_read(path, MPI_COMM_SELF);
   auto loaded = load_latent_model(f, "/latent", &read);
   CHECK(read.forcing);
   CHECK(read.min_damping == 0.1);
-  nn::Tensor<float> z("z", 3, 4), y0, y1;
-  nn::fill_uniform(z, 9, 0, -2.0, 2.0);
-  model->forward(z, y0, false);
-  loaded->forward(z, y1, false);
+  nn::Tensor<float> z, y0, y1;
+  outputs_on_fixed_input(*model, z, y0);
+  outputs_on_fixed_input(*loaded, z, y1);
   CHECK(nn::gradcheck::to_vector(y0) == nn::gradcheck::to_vector(y1));
   // a model of another damping refuses these parameters (its hyper-parameters differ)
   spec.min_damping = 0.01;
