@@ -34,12 +34,11 @@ constexpr uint64_t kRestartSeedStep = 7919;
 // cells right, ties broken by the lower last loss. Only training data decide (never the rule).
 struct DynamicsRun {
   std::shared_ptr<nn::Sequential<double>> model;
-  std::vector<double> curve;
-  double train_accuracy = 0;
+  CaDynamicsFit fit;
   bool better_than(const DynamicsRun& o) const {
     if (!o.model) return true;
-    if (train_accuracy != o.train_accuracy) return train_accuracy > o.train_accuracy;
-    return curve.back() < o.curve.back();
+    if (fit.training_accuracy != o.fit.training_accuracy) return fit.training_accuracy > o.fit.training_accuracy;
+    return fit.curve.back() < o.fit.curve.back();
   }
 };
 
@@ -54,13 +53,12 @@ DynamicsRun train_rule_dynamics(const CaTrainConfig& config, const RunContext& c
     opt.label = "selfsimilar ca rule" + std::to_string(data.rule) + " dynamics";
     DynamicsRun run;
     run.model = make_ca_dynamics<double>(W, opt.seed);
-    run.curve = train_ca_dynamics<double>(ctx.comm, data, n_train, opt, *run.model);
-    run.train_accuracy = ca_next_state_accuracy<double>(ctx.comm, *run.model, data, 0, n_train);
-    log::info("selfsimilar ca rule", data.rule, ": dynamics run ", *runs - 1, " loss ", run.curve.back(), " after ",
-              run.curve.size(), " epochs, training accuracy ", run.train_accuracy, ", truth table ",
-              ca_truth_table_correct<double>(*run.model, data.rule, W), "/8");
+    run.fit = train_ca_dynamics<double>(ctx.comm, data, n_train, opt, *run.model);
+    log::info("selfsimilar ca rule", data.rule, ": dynamics run ", *runs - 1, " loss ", run.fit.curve.back(),
+              " after ", run.fit.curve.size(), " epochs, training accuracy ", run.fit.training_accuracy,
+              ", truth table ", ca_truth_table_correct<double>(*run.model, data.rule, W), "/8");
     if (run.better_than(best)) best = std::move(run);
-    const bool fitted = best.train_accuracy == 1.0 && best.curve.back() < config.dynamics_restart_loss;
+    const bool fitted = best.fit.training_accuracy == 1.0 && best.fit.curve.back() < config.dynamics_restart_loss;
     if (fitted || *runs >= config.dynamics_restarts) break;
   }
   return best;
@@ -156,9 +154,9 @@ void train_ca(const CaTrainConfig& config, RunContext& ctx) {
     const DynamicsRun dynamics = train_rule_dynamics(config, ctx, data, n_train, &runs);
     auto f = dynamics.model;
     nn::save_model(out, rg + "/dynamics", *f);
-    write_curve(out, rg + "/dynamics_loss", dynamics.curve);
+    write_curve(out, rg + "/dynamics_loss", dynamics.fit.curve);
     out.set_attr(rg, "dynamics_runs", static_cast<int64_t>(runs));
-    out.set_attr(rg, "dynamics_training_accuracy", dynamics.train_accuracy);
+    out.set_attr(rg, "dynamics_training_accuracy", dynamics.fit.training_accuracy);
     const bool coarse = config.coarse_rules.empty() || std::find(config.coarse_rules.begin(), config.coarse_rules.end(),
                                                                  rule) != config.coarse_rules.end();
     if (!coarse) continue;

@@ -35,7 +35,7 @@ std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, cons
 }
 
 template <class T>
-std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
+CaDynamicsFit train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
                                       nn::Sequential<T>& dynamics) {
   auto site = make_ca_site_dynamics<T>(opt.seed);
   copy_parameters<T>(dynamics, *site);  // start from the conv model's initial values
@@ -50,13 +50,17 @@ std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, lon
     return l;
   };
   // a low mean loss can still leave a rare neighbourhood wrong: stop only once every training cell is right
+  bool ended_fitted = false;  // true only when fitted() ended the run (no step after it)
   auto fitted = [&]() {
     copy_parameters<T>(*site, dynamics);
-    return ca_next_state_accuracy<T>(comm, dynamics, data, 0, n_train) == 1.0;
+    ended_fitted = ca_next_state_accuracy<T>(comm, dynamics, data, 0, n_train) == 1.0;
+    return ended_fitted;
   };
-  const auto curve = run_training_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss, fitted);
+  CaDynamicsFit fit;
+  fit.curve = run_training_epochs<T>(comm, *site, opt, data.micro_pairs(n_train), loss, fitted);
   copy_parameters<T>(*site, dynamics);
-  return curve;
+  fit.training_accuracy = ended_fitted ? 1.0 : ca_next_state_accuracy<T>(comm, dynamics, data, 0, n_train);
+  return fit;
 }
 
 template <class T>
@@ -86,10 +90,10 @@ template std::vector<double> run_training_epochs<double>(
 template std::vector<double> run_training_epochs<float>(
     MPI_Comm, nn::Layer<float>&, const CaTrainOptions&, long,
     const std::function<double(const std::vector<int64_t>&, double)>&, const std::function<bool()>&);
-template std::vector<double> train_ca_dynamics<double>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
-                                                       nn::Sequential<double>&);
-template std::vector<double> train_ca_dynamics<float>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
-                                                      nn::Sequential<float>&);
+template CaDynamicsFit train_ca_dynamics<double>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
+                                                 nn::Sequential<double>&);
+template CaDynamicsFit train_ca_dynamics<float>(MPI_Comm, const CaRuleData&, long, const CaTrainOptions&,
+                                                nn::Sequential<float>&);
 template std::vector<double> train_ca_coarse_graining<double>(MPI_Comm, const CaRuleData&, long, int,
                                                               const CaTrainOptions&, MacroPipeline<double>&);
 template std::vector<double> train_ca_coarse_graining<float>(MPI_Comm, const CaRuleData&, long, int,

@@ -11,7 +11,8 @@
 //   block pairs, loss = mean squared reconstruction error of the next block (paper eq. 8) plus
 //   autoencode_weight times the error of decoding P(X_{t+1}) itself plus consistency_weight times
 //   the mean consistency over macro sites.
-// Both return the mean training loss of every epoch (the loss curve).
+// Both return the mean training loss of every epoch (the loss curve); stage 1 also the final
+// training accuracy.
 #include <mpi.h>
 
 #include <functional>
@@ -45,9 +46,14 @@ std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, cons
                                         const std::function<double(const std::vector<int64_t>&, double)>& loss,
                                         const std::function<bool()>& fitted = {});
 
+struct CaDynamicsFit {
+  std::vector<double> curve;     // mean training loss per epoch
+  double training_accuracy = 0;  // fraction of the training cells the final f predicts right
+};
+
 template <class T>
-std::vector<double> train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
-                                      nn::Sequential<T>& dynamics);
+CaDynamicsFit train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
+                                nn::Sequential<T>& dynamics);
 
 template <class T>
 std::vector<double> train_ca_coarse_graining(MPI_Comm comm, const CaRuleData& data, long n_train, int group,
