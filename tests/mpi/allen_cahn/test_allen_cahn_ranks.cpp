@@ -14,6 +14,7 @@
 #include "io/h5file.hpp"
 #include "sim/allen_cahn/allen_cahn_grid.hpp"
 #include "sim/allen_cahn/allen_cahn_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::allen_cahn;
@@ -53,9 +54,8 @@ TEST_CASE("simulate allen_cahn writes the same dataset on any rank count", "[all
       "save_forces = true\n",
       "test");
   const SimulateConfig c = SimulateConfig::parse(deck.root());
-  std::string dir = "/tmp/macrodyn_ac_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("ac_mpi");
+  const std::string& dir = scratch.path();
   RunContext ctx;
   ctx.run_dir = dir;
   AllenCahnSimulate(c).run(ctx);
@@ -73,5 +73,4 @@ TEST_CASE("simulate allen_cahn writes the same dataset on any rank count", "[all
     const auto ea = a.read_all<double>("/free_energy"), eb = b.read_all<double>("/free_energy");
     CHECK(ea == eb);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }

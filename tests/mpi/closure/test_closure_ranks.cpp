@@ -57,7 +57,8 @@ TEST_CASE("closure train stages do not depend on the rank count", "[closure][mpi
   const std::string sim =
       "kind = 'simulate'\nsystem = 'predator_prey'\nconvention = 'reference'\ntrajectories = 3\nt_final = 4.9\n"
       "seed = 2\nsave_forces = true\npartial_fraction = 0.2\noutput = 'train.h5'\n";
-  const std::string dir = test::run_on_world_and_self(registry, sim, "closure");
+  const auto scratch = test::run_on_world_and_self(registry, sim, "closure");
+  const std::string& dir = scratch.path();
   // The remaining stages read train.h5 from the same directory (and ref/ for the 1-rank run).
   auto run_both = [&](const std::string& text) {
     {
@@ -93,5 +94,4 @@ TEST_CASE("closure train stages do not depend on the rank count", "[closure][mpi
     CHECK(la.attr_double("/", "final_loss") == Approx(lb.attr_double("/", "final_loss")).epsilon(1e-3));
     CHECK(la.attr_int("/", "configurations") == 150);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -119,7 +119,8 @@ TEST_CASE("pooled closure stages (autoencoder, L_x,p, L_z, evaluate) do not depe
   const std::string sim =
       "kind = 'simulate'\nsystem = 'lj'\nlattice = 'sc_random'\nbox = 8.0\ndensity = 0.8\ntrajectories = 3\n"
       "steps = 20\nsave_every = 2\ndt = 0.001\nseed = 1\npartial_atoms = 4\nfull_forces = true\noutput = 'train.h5'\n";
-  const std::string dir = test::run_on_world_and_self(registry, sim, "closure_pooled");
+  const auto scratch = test::run_on_world_and_self(registry, sim, "closure_pooled");
+  const std::string& dir = scratch.path();
   auto run_both = [&](const std::string& text) {
     {
       auto deck = Deck::from_string(text, "test");
@@ -168,5 +169,4 @@ TEST_CASE("pooled closure stages (autoencoder, L_x,p, L_z, evaluate) do not depe
       CHECK(xa[m] == Approx(xb[m]).epsilon(1e-2));
     }
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -2,28 +2,24 @@
 // both by a different decomposition and by one rank alone. Run by ctest on 1, 2 and 4 ranks.
 #include <catch2/catch.hpp>
 #include <cstdio>
-#include <unistd.h>
 
 #include "core/runtime.hpp"
 #include "decomp/cart_decomposition.hpp"
 #include "io/checkpoint.hpp"
 #include "io/h5file.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::io;
 
 namespace {
-std::string shared_temp_path(const std::string& name) {
-  long pid = getpid();
-  MPI_Bcast(&pid, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-  return "/tmp/macrodyn_mpi_" + std::to_string(pid) + "_" + name;
-}
 double value(hsize_t c, hsize_t y, hsize_t x) { return 1e6 * c + 1e3 * y + x + 0.5; }
 }  // namespace
 
 TEST_CASE("distributed write then read round-trips exactly", "[hdf5][mpi]") {
   const hsize_t nc = 3, ny = 29, nx = 41;
-  const std::string path = shared_temp_path("distributed.h5");
+  const test::ScratchDir dir("h5_distributed");
+  const std::string path = dir.path() + "/distributed.h5";
   CartDecomposition<2> decomp(MPI_COMM_WORLD, {static_cast<long>(nx), static_cast<long>(ny)}, {false, false});
   const Dims global{nc, ny, nx};
   const Dims offset{0, static_cast<hsize_t>(decomp.lo(1)), static_cast<hsize_t>(decomp.lo(0))};
@@ -73,7 +69,8 @@ TEST_CASE("distributed write then read round-trips exactly", "[hdf5][mpi]") {
 }
 
 TEST_CASE("a distributed checkpoint restores every rank's block", "[hdf5][checkpoint][mpi]") {
-  const std::string path = shared_temp_path("ckpt.h5");
+  const test::ScratchDir dir("h5_distributed");
+  const std::string path = dir.path() + "/ckpt.h5";
   const int rank = comm_rank(MPI_COMM_WORLD), size = comm_size(MPI_COMM_WORLD);
   const hsize_t n = 10;
   std::vector<double> block(n);
@@ -89,6 +86,4 @@ TEST_CASE("a distributed checkpoint restores every rank's block", "[hdf5][checkp
   r.array("x", {static_cast<hsize_t>(rank) * n}, {n}, back.data());
   CHECK(back == block);
   CHECK(r.counter("step") == 77);
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank == 0) std::remove(path.c_str());
 }

@@ -3,14 +3,11 @@
 // id block in place, on any rank count.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <cstdio>
-
 #include "core/runtime.hpp"
 #include "decomp/particle_id_blocks.hpp"
 #include "io/h5file.hpp"
 #include "sim/lj/lj_dataset.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -24,13 +21,8 @@ TEST_CASE("LJ dataset frames written in blocks land in order", "[lj][io]") {
   RunContext ctx;
   ctx.comm = MPI_COMM_WORLD;
   ctx.run_dir = "";
-  std::string path = "/tmp/macrodyn_lj_blocks_XXXXXX";
-  if (comm_rank(ctx.comm) == 0) {
-    const int fd = ::mkstemp(path.data());
-    REQUIRE(fd >= 0);
-    ::close(fd);
-  }
-  MPI_Bcast(path.data(), static_cast<int>(path.size()), MPI_CHAR, 0, ctx.comm);
+  const test::ScratchDir dir("lj_blocks", ctx.comm);
+  const std::string path = dir.path() + "/lj.h5";
   const auto [first, last] = particle_id_block(N, comm_rank(ctx.comm), comm_size(ctx.comm));
   {
     lj::DatasetWriter w(path, ctx, {N, 5.0, m, false}, {1.0});
@@ -72,7 +64,5 @@ TEST_CASE("LJ dataset frames written in blocks land in order", "[lj][io]") {
       REQUIRE(pfv[6 * k + 5] == -1.0 * k);
     }
     CHECK(f.read_all<double>("/observables/temperature/value")[frames - 1] == 2.0 * (frames - 1));
-    std::remove(path.c_str());
   }
-  MPI_Barrier(ctx.comm);
 }

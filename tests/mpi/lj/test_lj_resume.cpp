@@ -35,13 +35,6 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string make_dir(const std::string& tag) {
-  std::string dir = "/tmp/macrodyn_lj_" + tag + "_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0 && ::mkdtemp(dir.data()) == nullptr) fail("cannot create ", dir);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
-  return dir;
-}
-
 // Runs `simulate lj` with `deck` on comm (ranks outside it do nothing); stop: as if SIGTERM arrived.
 void run_stage(MPI_Comm comm, const std::string& dir, const std::string& deck_text, bool stop) {
   StageRegistry registry;
@@ -95,7 +88,8 @@ TEST_CASE("simulate lj resumes from its checkpoint on any rank count, bitwise", 
   MPI_Comm one = MPI_COMM_NULL, two = MPI_COMM_NULL;
   MPI_Comm_split(MPI_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, rank, &one);
   MPI_Comm_split(MPI_COMM_WORLD, rank < 2 ? 0 : MPI_UNDEFINED, rank, &two);
-  const std::string dir = make_dir("resume");
+  const test::ScratchDir scratch("lj_resume");
+  const std::string& dir = scratch.path();
   run_stage(one, dir + "", kDeck, false);  // reference, uninterrupted, one rank
   if (rank == 0) std::rename((dir + "/lj.h5").c_str(), (dir + "/reference.h5").c_str());
   MPI_Barrier(MPI_COMM_WORLD);
@@ -138,11 +132,6 @@ TEST_CASE("simulate lj resumes from its checkpoint on any rank count, bitwise", 
   const std::string message = test::error_of([&] { run_stage(MPI_COMM_WORLD, dir, other, false); });
   set_stop_requested(false);
   CHECK(message.find("lj.checkpoint.h5: checkpoint of another run") != std::string::npos);
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank == 0) {
-    for (const char* f : {"lj.h5", "reference.h5", "lj.checkpoint.h5"}) std::remove((dir + "/" + f).c_str());
-    ::rmdir(dir.c_str());
-  }
   if (one != MPI_COMM_NULL) MPI_Comm_free(&one);
   if (two != MPI_COMM_NULL) MPI_Comm_free(&two);
 }

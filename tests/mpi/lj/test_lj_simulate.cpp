@@ -4,9 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 
 #include "core/config.hpp"
 #include "core/stage.hpp"
@@ -15,17 +13,14 @@
 #include "sim/lj/lj_checkpoint.hpp"
 #include "stage_folders.hpp"  // register_<folder>_stages
 #include "support/lj_test_support.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using macrodyn::lj::CheckpointState;
 using macrodyn::lj::load_checkpoint;
 
 TEST_CASE("simulate lj writes a consistent H5MD dataset", "[lj][simulate]") {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  char dir[64] = "/tmp/macrodyn_lj_XXXXXX";
-  if (rank == 0) REQUIRE(::mkdtemp(dir) != nullptr);
-  MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir dir("lj");
   const Deck deck = Deck::from_string(
       "box = 8.0\ndensity = 0.8\ntrajectories = 3\nsteps = 40\nsave_every = 20\npartial_fraction = 0.0625\n"
       "full_forces = true\nseed = 5\noutput = \"lj.h5\"\n",
@@ -36,12 +31,12 @@ TEST_CASE("simulate lj writes a consistent H5MD dataset", "[lj][simulate]") {
   deck.reject_unknown_keys();
   Timers timers;
   RunContext ctx;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ctx.deck_text = "test";
   ctx.timers = &timers;
   stage->run(ctx);
 
-  auto f = io::H5File::open_read(std::string(dir) + "/lj.h5", MPI_COMM_WORLD);
+  auto f = io::H5File::open_read(dir.path() + "/lj.h5", MPI_COMM_WORLD);
   const int64_t N = 410, K = 3, F = 3, m = 26;  // round(0.8 * 512), 40/20 + 1 frames, round(410/16)
   REQUIRE(f.dims("/particles/all/position/value") == io::Dims{K * F, N, 3});
   REQUIRE(f.dims("/partial_forces/index") == io::Dims{K * F, m});
@@ -85,42 +80,27 @@ TEST_CASE("simulate lj writes a consistent H5MD dataset", "[lj][simulate]") {
     CHECK(dx == 0.0);
     CHECK(dv < 1e-12);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank == 0) {
-    std::remove((std::string(dir) + "/lj.h5").c_str());
-    ::rmdir(dir);
-  }
 }
 
 TEST_CASE("simulate lj stops cleanly on a stop signal with a restartable checkpoint", "[lj][simulate][signal]") {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  char dir[64] = "/tmp/macrodyn_lj_XXXXXX";
-  if (rank == 0) REQUIRE(::mkdtemp(dir) != nullptr);
-  MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir dir("lj");
   const Deck deck = Deck::from_string("box = 8.0\ntrajectories = 2\nsteps = 40\nsave_every = 10\noutput = \"lj.h5\"\n", "test");
   StageRegistry registry;
   register_lj_stages(registry);
   auto stage = registry.create("simulate", "lj", deck.root());
   Timers timers;
   RunContext ctx;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ctx.timers = &timers;
   set_stop_requested(true);  // as if SIGTERM had arrived
   stage->run(ctx);
   set_stop_requested(false);
   {
-    auto f = io::H5File::open_read(std::string(dir) + "/lj.h5", MPI_COMM_WORLD);
+    auto f = io::H5File::open_read(dir.path() + "/lj.h5", MPI_COMM_WORLD);
     CHECK(f.attr_int("/", "complete") == 0);
     CHECK(f.dims("/particles/all/position/value") == io::Dims{2, 410, 3});  // frames at steps 0 and 10
-    const CheckpointState s = load_checkpoint(std::string(dir) + "/lj.checkpoint.h5", MPI_COMM_WORLD);
+    const CheckpointState s = load_checkpoint(dir.path() + "/lj.checkpoint.h5", MPI_COMM_WORLD);
     CHECK(s.step == 10);
     CHECK(s.n_atoms == 410);
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank == 0) {
-    std::remove((std::string(dir) + "/lj.h5").c_str());
-    std::remove((std::string(dir) + "/lj.checkpoint.h5").c_str());
-    ::rmdir(dir);
   }
 }

@@ -16,6 +16,7 @@
 #include "sim/gray_scott/gray_scott_simulate_stage.hpp"
 #include "sim/linear_ode/linear_ode_simulate_stage.hpp"
 #include "sim/oscillator/oscillator_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -73,9 +74,8 @@ double max_relative_difference(const std::vector<double>& a, const std::vector<d
 }  // namespace
 
 TEST_CASE("MacroNet training gives the 1-rank result on any rank count and resumes exactly", "[macronet][mpi]") {
-  std::string dir = "/tmp/macrodyn_macronet_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("macronet_mpi");
+  const std::string& dir = scratch.path();
   RunContext world;
   world.run_dir = dir;
   run_stage(kSimulate, world, true);
@@ -94,7 +94,6 @@ TEST_CASE("MacroNet training gives the 1-rank result on any rank count and resum
     CHECK(max_relative_difference(world_full, self_full) < 1e-7);
     CHECK(parameters_of(dir + "/resumed.h5") == world_full);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }
 
 TEST_CASE("MacroNet with separate phi_u, phi_v (linear ODE) gives the 1-rank result on any rank count",
@@ -124,9 +123,8 @@ epochs = 2
 batch_size = 16
 bn_recalibration_batches = 4
 )";
-  std::string dir = "/tmp/macrodyn_macronet_ode_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("macronet_ode_mpi");
+  const std::string& dir = scratch.path();
   auto run = [&](RunContext& ctx) {
     auto sim = Deck::from_string(simulate, "test");
     linear_ode::make_linear_ode_simulate_stage(sim.root())->run(ctx);
@@ -145,7 +143,6 @@ bn_recalibration_batches = 4
     CHECK(max_relative_difference(parameters_of(dir + "/ode_model.h5"), parameters_of(self.run_dir + "/ode_model.h5")) <
           1e-7);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }
 
 TEST_CASE("Gray-Scott pairs generated over the ranks and one-sided MacroNet trained on them give the 1-rank result",
@@ -178,9 +175,8 @@ lr = 1e-3
 epochs = 2
 batch_size = 8
 )";
-  std::string dir = "/tmp/macrodyn_macronet_gs_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("macronet_gs_mpi");
+  const std::string& dir = scratch.path();
   auto run = [&](RunContext& ctx) {
     auto sim = Deck::from_string(simulate, "test");
     gray_scott::make_gray_scott_simulate_stage(sim.root())->run(ctx);
@@ -204,5 +200,4 @@ batch_size = 8
     const auto self_params = parameters_of(self.run_dir + "/gs_model.h5");
     CHECK(max_relative_difference(world_params, self_params) < 1e-7);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }

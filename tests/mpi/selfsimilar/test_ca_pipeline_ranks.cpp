@@ -11,6 +11,7 @@
 #include "learn/selfsimilar/selfsimilar_evaluate_stage.hpp"
 #include "learn/selfsimilar/selfsimilar_train_stage.hpp"
 #include "sim/cellular_automata/ca_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -76,9 +77,8 @@ double max_difference(const std::vector<double>& a, const std::vector<double>& b
 }  // namespace
 
 TEST_CASE("CA self-similar pipeline is rank-count invariant", "[selfsimilar][mpi]") {
-  std::string dir = "/tmp/macrodyn_selfsimilar_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0 && ::mkdtemp(dir.data()) == nullptr) FAIL("cannot create " << dir);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("selfsimilar_mpi");
+  const std::string& dir = scratch.path();
   run_deck(MPI_COMM_WORLD, dir);
   if (comm_rank(MPI_COMM_WORLD) == 0) {
     REQUIRE(::mkdir((dir + "/ref").c_str(), 0755) == 0);
@@ -94,5 +94,4 @@ TEST_CASE("CA self-similar pipeline is rank-count invariant", "[selfsimilar][mpi
                              "/rule60/N2/decoder/parameters/0.bias"})
       CHECK(max_difference(mw.read_all<double>(name), ms.read_all<double>(name)) < 1e-9);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -12,6 +12,7 @@
 #include "learn/selfsimilar/selfsimilar_evaluate_stage.hpp"
 #include "learn/selfsimilar/selfsimilar_train_stage.hpp"
 #include "sim/vicsek/vicsek_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -79,9 +80,8 @@ double max_difference(const std::vector<double>& a, const std::vector<double>& b
 }  // namespace
 
 TEST_CASE("Vicsek self-similar pipeline is rank-count invariant", "[selfsimilar][mpi]") {
-  std::string dir = "/tmp/macrodyn_selfsimilar_vicsek_mpi_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0 && ::mkdtemp(dir.data()) == nullptr) FAIL("cannot create " << dir);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("selfsimilar_vicsek_mpi");
+  const std::string& dir = scratch.path();
   run_deck(MPI_COMM_WORLD, dir);
   if (comm_rank(MPI_COMM_WORLD) == 0) {
     REQUIRE(::mkdir((dir + "/ref").c_str(), 0755) == 0);
@@ -105,5 +105,4 @@ TEST_CASE("Vicsek self-similar pipeline is rank-count invariant", "[selfsimilar]
                              "/vicsek_L8_eta1_k0/T2_S2/decoder/parameters/0.bias"})
       CHECK(max_difference(mw.read_all<double>(name), ms.read_all<double>(name)) < 1e-9);
   }
-  MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -9,7 +9,6 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -54,9 +53,8 @@ TEST_CASE("simulate vicsek resumes a stopped sweep on any rank count, bitwise", 
   MPI_Comm one = MPI_COMM_NULL, two = MPI_COMM_NULL;
   MPI_Comm_split(MPI_COMM_WORLD, rank == 0 ? 0 : MPI_UNDEFINED, rank, &one);
   MPI_Comm_split(MPI_COMM_WORLD, rank < 2 ? 0 : MPI_UNDEFINED, rank, &two);
-  std::string dir = "/tmp/macrodyn_vicsek_resume_XXXXXX";
-  if (rank == 0 && ::mkdtemp(dir.data()) == nullptr) fail("cannot create ", dir);
-  MPI_Bcast(dir.data(), static_cast<int>(dir.size()), MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir scratch("vicsek_resume");
+  const std::string& dir = scratch.path();
   const std::string ref = dir + "/ref";
   if (rank == 0) REQUIRE(::mkdir(ref.c_str(), 0755) == 0);
   run_stage(one, ref, kDeck, false);
@@ -95,17 +93,6 @@ TEST_CASE("simulate vicsek resumes a stopped sweep on any rank count, bitwise", 
   const std::string message = test::error_of([&] { run_stage(MPI_COMM_WORLD, dir, other, false); });
   set_stop_requested(false);
   CHECK(message.find("vicsek.checkpoint.h5: checkpoint of another sweep") != std::string::npos);
-  MPI_Barrier(MPI_COMM_WORLD);
-  if (rank == 0) {
-    for (const std::string& d : {dir, ref}) {
-      for (const char* run : kRuns)
-        for (const char* ext : {".h5", ".xdmf"}) std::remove((d + "/" + run + ext).c_str());
-      std::remove((d + "/vicsek_summary.h5").c_str());
-      std::remove((d + "/vicsek.checkpoint.h5").c_str());
-    }
-    ::rmdir(ref.c_str());
-    ::rmdir(dir.c_str());
-  }
   if (one != MPI_COMM_NULL) MPI_Comm_free(&one);
   if (two != MPI_COMM_NULL) MPI_Comm_free(&two);
 }

@@ -5,12 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
 
 #include "core/config.hpp"
 #include "io/h5file.hpp"
 #include "stage_folders.hpp"  // register_<folder>_stages
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -18,8 +17,8 @@ TEST_CASE("closure quick deck: L_x,p predicts held-out predator-prey trajectorie
   StageRegistry registry;
   register_predator_prey_stages(registry);
   register_closure_stages(registry);
-  std::string dir = "/tmp/macrodyn_closure_quick_XXXXXX";
-  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  const test::ScratchDir scratch("closure_quick");
+  const std::string& dir = scratch.path();
   const auto deck = Deck::from_file(std::string(MACRODYN_SOURCE_DIR) + "/inputs/closure/predator_prey_quick.toml");
   RunContext ctx;
   ctx.comm = MPI_COMM_SELF;
@@ -40,5 +39,4 @@ TEST_CASE("closure quick deck: L_x,p predicts held-out predator-prey trajectorie
   CHECK(pred[1] == truth[0]);
   CHECK(pred[2] == truth[1]);
   CHECK(pred[3] == 4);
-  std::filesystem::remove_all(dir);
 }

@@ -3,7 +3,6 @@
 // states (|Spearman| >= 0.99, measured 0.9987), and its conditional samples must have the target
 // macrostate and a narrow energy shell.
 #include <catch2/catch.hpp>
-#include <sys/stat.h>
 
 #include <string>
 
@@ -12,16 +11,16 @@
 #include "learn/macronet/macronet_evaluate_stage.hpp"
 #include "learn/macronet/macronet_train_stage.hpp"
 #include "sim/oscillator/oscillator_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
 TEST_CASE("Quick oscillator deck learns the energy as its macrostate", "[macronet][slow]") {
-  char dir[] = "/tmp/macronet_quick_XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
+  const test::ScratchDir dir("macronet_quick");
   auto deck = Deck::from_file(std::string(MACRODYN_SOURCE_DIR) + "/inputs/macronet/oscillator_quick.toml");
   RunContext ctx;
   ctx.comm = MPI_COMM_WORLD;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   for (const auto& table : deck.root().tables("stage")) {
     const std::string kind = table.get_string("kind", "");
     if (kind == "simulate") {

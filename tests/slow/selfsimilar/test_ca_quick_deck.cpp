@@ -2,8 +2,6 @@
 // Both rules must be learnt (>= 99.9% held-out next-state accuracy), and the learnt coarse-grainings
 // must reproduce the self-similar dynamics paper's Table I verdicts for rule 60 at N = 2 and rule
 // 85 at N = 3 (consistency < 1e-3) and for rule 60 at N = 3, rule 85 at N = 2 (consistency > 0.05).
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
@@ -13,17 +11,16 @@
 #include "learn/selfsimilar/selfsimilar_evaluate_stage.hpp"
 #include "learn/selfsimilar/selfsimilar_train_stage.hpp"
 #include "sim/cellular_automata/ca_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
 TEST_CASE("Quick CA deck: rules learnt, Table I verdicts for rules 60 and 85", "[selfsimilar][slow]") {
-  char dir[] = "/tmp/selfsimilar_quick_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir) != nullptr);
-  MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir dir("selfsimilar_quick");
   auto deck = Deck::from_file(std::string(MACRODYN_SOURCE_DIR) + "/inputs/selfsimilar/ca_quick.toml");
   RunContext ctx;
   ctx.comm = MPI_COMM_WORLD;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ctx.progress_interval_s = 1e9;
   for (const auto& table : deck.root().tables("stage")) {
     const std::string kind = table.get_string("kind", "");

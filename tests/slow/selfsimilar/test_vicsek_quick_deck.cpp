@@ -4,8 +4,6 @@
 // coarse-graining pipeline (the authors' P and P' with one hidden layer, coarse_hidden = 16) must
 // reconstruct the next block better than the data's mean does; on the leading min(T) = 2 frames the
 // (2, 2) pair's error is its whole error.
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -14,17 +12,16 @@
 #include "learn/selfsimilar/selfsimilar_evaluate_stage.hpp"
 #include "learn/selfsimilar/selfsimilar_train_stage.hpp"
 #include "sim/vicsek/vicsek_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
 TEST_CASE("Quick Vicsek deck: micro prediction beats persistence and rises with eta", "[selfsimilar][slow]") {
-  char dir[] = "/tmp/selfsimilar_vicsek_quick_XXXXXX";
-  if (comm_rank(MPI_COMM_WORLD) == 0) REQUIRE(::mkdtemp(dir) != nullptr);
-  MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
+  const test::ScratchDir dir("selfsimilar_vicsek_quick");
   auto deck = Deck::from_file(std::string(MACRODYN_SOURCE_DIR) + "/inputs/selfsimilar/vicsek_quick.toml");
   RunContext ctx;
   ctx.comm = MPI_COMM_WORLD;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ctx.progress_interval_s = 1e9;
   for (const auto& table : deck.root().tables("stage")) {
     const std::string kind = table.get_string("kind", "");

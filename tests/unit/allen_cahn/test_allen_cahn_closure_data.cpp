@@ -2,8 +2,6 @@
 // (/snapshots_kept, unkept slots NaN / -1), partial forces drawn with replacement, RK4 datasets.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,17 +11,12 @@
 #include "io/h5file.hpp"
 #include "sim/allen_cahn/allen_cahn_dataset.hpp"
 #include "sim/allen_cahn/allen_cahn_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::allen_cahn;
 
 namespace {
-std::string temp_dir() {
-  char name[] = "/tmp/macrodyn_acc_XXXXXX";
-  REQUIRE(::mkdtemp(name) != nullptr);
-  return name;
-}
-
 SimulateConfig config(const std::string& extra) {
   auto deck = Deck::from_string(
       "n = 24\neps = 0.04\nintegrator = \"rk4\"\nsteps = 400\nsave_every = 40\ntrajectories = 3\n"
@@ -32,8 +25,8 @@ SimulateConfig config(const std::string& extra) {
   return SimulateConfig::parse(deck.root());
 }
 
-std::string run_stage(const SimulateConfig& c) {
-  const std::string dir = temp_dir();
+// Runs the stage into dir; returns the dataset's path.
+std::string run_stage(const SimulateConfig& c, const std::string& dir) {
   RunContext ctx;
   ctx.run_dir = dir;
   ctx.deck_text = "test";
@@ -43,9 +36,10 @@ std::string run_stage(const SimulateConfig& c) {
 }  // namespace
 
 TEST_CASE("stop_energy: snapshots kept while E > stop_energy, the rest marked", "[allen_cahn][closure_data]") {
+  const test::ScratchDir full_dir("acc"), cut_dir("acc");
   const auto full_c = config("");
   REQUIRE(full_c.snapshots == 11);
-  auto full = io::H5File::open_read(run_stage(full_c), MPI_COMM_WORLD);
+  auto full = io::H5File::open_read(run_stage(full_c, full_dir.path()), MPI_COMM_WORLD);
   const auto energy = full.read_all<double>("/free_energy");
   REQUIRE(full.read_all<int64_t>("/snapshots_kept") == std::vector<int64_t>{11, 11, 11});
   REQUIRE(full.attr_string("/", "integrator") == "rk4");
@@ -56,7 +50,7 @@ TEST_CASE("stop_energy: snapshots kept while E > stop_energy, the rest marked", 
   const double stop = cut_c.stop_energy;
   REQUIRE(energy[3] > stop);
   REQUIRE(energy[4] <= stop);
-  auto cut = io::H5File::open_read(run_stage(cut_c), MPI_COMM_WORLD);
+  auto cut = io::H5File::open_read(run_stage(cut_c, cut_dir.path()), MPI_COMM_WORLD);
   const auto kept = cut.read_all<int64_t>("/snapshots_kept");
   REQUIRE(kept.size() == 3);
   REQUIRE(kept[0] == 4);
@@ -130,7 +124,9 @@ TEST_CASE("partial_draw = with_replacement: m independent uniform cells per snap
 }
 
 TEST_CASE("with_replacement partial forces equal the full force at the drawn cells", "[allen_cahn][closure_data]") {
-  auto f = io::H5File::open_read(run_stage(config("partial_draw = \"with_replacement\"\n")), MPI_COMM_WORLD);
+  const test::ScratchDir dir("acc");
+  auto f = io::H5File::open_read(run_stage(config("partial_draw = \"with_replacement\"\n"), dir.path()),
+                                 MPI_COMM_WORLD);
   REQUIRE(f.attr_string("/", "partial_draw") == "with_replacement");
   const auto forces = f.read_all<double>("/forces");
   const auto ids = f.read_all<int64_t>("/partial_forces/indices");
@@ -146,8 +142,10 @@ TEST_CASE("with_replacement partial forces equal the full force at the drawn cel
 }
 
 TEST_CASE("field_precision = float stores the fields rounded to float, the rest unchanged", "[allen_cahn][closure_data]") {
-  auto d = io::H5File::open_read(run_stage(config("")), MPI_COMM_WORLD);
-  auto f = io::H5File::open_read(run_stage(config("field_precision = \"float\"\n")), MPI_COMM_WORLD);
+  const test::ScratchDir double_dir("acc"), float_dir("acc");
+  auto d = io::H5File::open_read(run_stage(config(""), double_dir.path()), MPI_COMM_WORLD);
+  auto f = io::H5File::open_read(run_stage(config("field_precision = \"float\"\n"), float_dir.path()),
+                                 MPI_COMM_WORLD);
   REQUIRE(f.attr_string("/", "field_precision") == "float");
   for (const char* name : {"/states", "/forces"}) {
     const auto wide = d.read_all<double>(name);

@@ -2,11 +2,7 @@
 // bit-identical dataset (200 steps == 100 + restart + 100, also across a trajectory boundary).
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 
 #include "core/config.hpp"
@@ -14,17 +10,12 @@
 #include "io/h5file.hpp"
 #include "sim/allen_cahn/allen_cahn_dataset.hpp"
 #include "sim/allen_cahn/allen_cahn_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::allen_cahn;
 
 namespace {
-std::string temp_dir() {
-  char name[] = "/tmp/macrodyn_ac_XXXXXX";
-  REQUIRE(::mkdtemp(name) != nullptr);
-  return name;
-}
-
 SimulateConfig small_config(bool forces) {
   auto deck = Deck::from_string(
       "n = 24\neps = 0.04\ndt = 2e-4\nt_final = 0.04\nsave_every = 20\ntrajectories = 2\nstop_check_every = 100\n"
@@ -51,7 +42,8 @@ TEST_CASE("simulate allen_cahn: dataset shapes, energies, partial forces", "[all
   const auto c = small_config(true);
   REQUIRE(c.steps == 200);
   REQUIRE(c.snapshots == 11);
-  const std::string dir = temp_dir();
+  const test::ScratchDir scratch("ac");
+  const std::string& dir = scratch.path();
   run_stage(c, dir);
   const std::string path = dir + "/allen_cahn.h5";
   auto f = io::H5File::open_read(path, MPI_COMM_WORLD);
@@ -93,7 +85,8 @@ TEST_CASE("simulate allen_cahn: dataset shapes, energies, partial forces", "[all
 
 TEST_CASE("simulate allen_cahn: stop + restart is bit-identical to an uninterrupted run", "[allen_cahn]") {
   const auto c = small_config(false);
-  const std::string ref_dir = temp_dir(), dir = temp_dir();
+  const test::ScratchDir ref_scratch("ac_ref"), scratch("ac");
+  const std::string &ref_dir = ref_scratch.path(), &dir = scratch.path();
   run_stage(c, ref_dir);
   // Each segment runs 100 steps, then a (simulated) stop signal checkpoints and exits:
   // stops at (trajectory, step) = (0, 100), (0, 200: end, not yet written), (1, 100), (1, 200), then finishes.

@@ -5,8 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdio>
-#include <unistd.h>
 
 #include "core/random_subset.hpp"
 #include "core/rng.hpp"
@@ -18,6 +16,7 @@
 #include "nn/gradient_check.hpp"
 #include "nn/model_io.hpp"
 #include "nn/parameter_init.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::closure;
@@ -210,9 +209,8 @@ void outputs_on_fixed_input(nn::Layer<float>& model, nn::Tensor<float>& z, nn::T
 TEST_CASE("latent MLP activation is saved and restored with the model", "[closure]") {
   // A relu MLP read back as tanh would give other dynamics: compare outputs after a round trip, and
   // the default (tanh) must differ from relu on the same parameters.
-  char dir[] = "/tmp/macrodyn_latent_activation_XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
-  const std::string path = std::string(dir) + "/mlp.h5";
+  const test::ScratchDir dir("latent_activation");
+  const std::string path = dir.path() + "/mlp.h5";
   LatentModelSpec spec;
   spec.dim = 3;
   spec.hidden = {5};
@@ -232,14 +230,11 @@ TEST_CASE("latent MLP activation is saved and restored with the model", "[closur
   nn::load_model(f, "/latent/model", *as_tanh);
   as_tanh->forward(z, y1, false);
   CHECK(nn::gradcheck::to_vector(y0) != nn::gradcheck::to_vector(y1));
-  std::remove(path.c_str());
-  ::rmdir(dir);
 }
 
 TEST_CASE("OnsagerNet forcing and min_damping are saved and restored with the model", "[closure]") {
-  char dir[] = "/tmp/macrodyn_latent_onsager_XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
-  const std::string path = std::string(dir) + "/onsager.h5";
+  const test::ScratchDir dir("latent_onsager");
+  const std::string path = dir.path() + "/onsager.h5";
   LatentModelSpec spec;
   spec.kind = "onsager";
   spec.dim = 3;
@@ -261,6 +256,4 @@ TEST_CASE("OnsagerNet forcing and min_damping are saved and restored with the mo
   spec.min_damping = 0.01;
   auto other = make_latent_model(spec);
   CHECK_THROWS(nn::load_model(f, "/latent/model", *other));
-  std::remove(path.c_str());
-  ::rmdir(dir);
 }

@@ -5,12 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/config.hpp"
 #include "io/h5file.hpp"
 #include "stage_folders.hpp"  // register_<folder>_stages
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -57,8 +57,8 @@ TEST_CASE("closure latent restarts keep the lowest final training loss", "[closu
   StageRegistry registry;
   register_predator_prey_stages(registry);
   register_closure_stages(registry);
-  std::string dir = "/tmp/macrodyn_latent_restarts_XXXXXX";
-  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  const test::ScratchDir scratch("latent_restarts");
+  const std::string& dir = scratch.path();
   RunContext ctx;
   ctx.comm = MPI_COMM_SELF;
   ctx.run_dir = dir;
@@ -108,5 +108,4 @@ TEST_CASE("closure latent restarts keep the lowest final training loss", "[closu
   REQUIRE(pick != static_cast<size_t>(std::min_element(single.begin(), single.end()) - single.begin()));
   CHECK(h.attr_double("/", "final_loss") == single[pick]);
   CHECK(h.attr_doubles("/", "restart_final_losses") == single);
-  std::filesystem::remove_all(dir);
 }

@@ -2,7 +2,6 @@
 // counters); training again from it ends with exactly the parameters of an uninterrupted run.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <fstream>
 
 #include "core/rng.hpp"
@@ -10,6 +9,7 @@
 #include "learn/closure/latent_models.hpp"
 #include "learn/closure/latent_training.hpp"
 #include "nn/gradient_check.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::closure;
@@ -66,14 +66,13 @@ std::vector<double> train(const LatentTargets& t, const std::string& checkpoint,
 
 TEST_CASE("latent training resumes bit-identically from its checkpoint", "[closure]") {
   const auto t = toy_targets(300);  // 19 steps per epoch: the stop poll (every 50 steps) falls mid-epoch
-  const std::string ckpt = "/tmp/macrodyn_closure_resume_test.ckpt";
-  std::remove(ckpt.c_str());
+  const test::ScratchDir dir("closure_resume");
+  const std::string ckpt = dir.path() + "/latent.ckpt";
   size_t full = 0, rest = 0;
   const auto reference = train(t, "", false, &full);
   const auto resumed = train(t, ckpt, true, &rest);
   CHECK(full == 12);
   CHECK(rest == 10);  // stopped at step 50, in epoch 3: epochs 3..12 run after the resume
-  std::remove(ckpt.c_str());
   REQUIRE(reference.size() == resumed.size());
   CHECK(reference == resumed);
 }

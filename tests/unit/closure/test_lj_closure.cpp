@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <cstdio>
 #include <random>
 
 #include "io/h5file.hpp"
@@ -204,7 +203,8 @@ TEST_CASE("LJ displacement representation: balanced scale, stored with the autoe
   spec.representation.lj_positions = "displacement";
   spec.representation.position_scale = s;
   ClosureAutoencoder ae(spec);
-  const std::string path = "/tmp/macrodyn_closure_lj_representation_test.h5";
+  const test::ScratchDir dir("closure_lj_representation");
+  const std::string path = dir.path() + "/autoencoder.h5";
   {
     auto f = io::H5File::create(path, MPI_COMM_SELF);
     ae.save(f, "/autoencoder");
@@ -213,7 +213,6 @@ TEST_CASE("LJ displacement representation: balanced scale, stored with the autoe
   const auto loaded = ClosureAutoencoder::load(io::H5File::open_read(path, MPI_COMM_SELF), "/autoencoder");
   CHECK(loaded->spec().representation.lj_positions == "displacement");
   CHECK(loaded->spec().representation.position_scale == s);
-  std::remove(path.c_str());
   ClosureDataRequest bad;
   bad.representation.lj_positions = "wrapped";
   CHECK_THROWS(read_closure_data(kSteps, MPI_COMM_WORLD, bad));

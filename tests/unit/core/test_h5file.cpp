@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <fstream>
 #include <unistd.h>
 
@@ -13,12 +12,12 @@ using macrodyn::test::error_of;
 using namespace macrodyn::io;
 
 namespace {
-std::string temp_path(const std::string& name) { return "/tmp/macrodyn_unit_" + std::to_string(getpid()) + "_" + name; }
 bool file_exists(const std::string& p) { return std::ifstream(p).good(); }
 }  // namespace
 
 TEST_CASE("a file appears under its final name only after commit", "[hdf5]") {
-  std::string path = temp_path("atomic.h5");
+  const test::ScratchDir dir("h5file");
+  std::string path = dir.path() + "/atomic.h5";
   {
     auto f = H5File::create(path, MPI_COMM_SELF);
     double x = 1.5;
@@ -29,11 +28,11 @@ TEST_CASE("a file appears under its final name only after commit", "[hdf5]") {
   }
   CHECK(file_exists(path));
   CHECK_FALSE(file_exists(path + ".tmp"));
-  std::remove(path.c_str());
 }
 
 TEST_CASE("an interrupted write leaves no file under the final name", "[hdf5]") {
-  std::string path = temp_path("interrupted.h5");
+  const test::ScratchDir dir("h5file");
+  std::string path = dir.path() + "/interrupted.h5";
   {  // scope left without commit (e.g. a stop signal before the end)
     auto f = H5File::create(path, MPI_COMM_SELF);
     std::vector<double> v(100, 2.0);
@@ -53,7 +52,8 @@ TEST_CASE("an interrupted write leaves no file under the final name", "[hdf5]") 
 }
 
 TEST_CASE("datasets, series and attributes round-trip", "[hdf5]") {
-  std::string path = temp_path("roundtrip.h5");
+  const test::ScratchDir dir("h5file");
+  std::string path = dir.path() + "/roundtrip.h5";
   std::vector<int64_t> ints{1, -2, 3, 1LL << 40};
   std::vector<float> grid(6 * 4);
   for (size_t i = 0; i < grid.size(); ++i) grid[i] = 0.25f * i;
@@ -96,15 +96,15 @@ TEST_CASE("datasets, series and attributes round-trip", "[hdf5]") {
   CHECK(f.read_all<double>("/a/b/ints") == std::vector<double>{1, -2, 3, static_cast<double>(1LL << 40)});
   CHECK_THAT(error_of([&] { f.read_all<int64_t>("/grid"); }),
              Catch::Contains(path) && Catch::Contains("'/grid' holds floating-point numbers where integers"));
-  std::remove(path.c_str());
 }
 
 TEST_CASE("missing, truncated and incomplete files give errors naming the file", "[hdf5]") {
-  std::string missing = temp_path("missing.h5");
+  const test::ScratchDir dir("h5file");
+  std::string missing = dir.path() + "/missing.h5";
   CHECK_THAT(error_of([&] { H5File::open_read(missing, MPI_COMM_SELF); }),
              Catch::Contains(missing) && Catch::Contains("no such file"));
 
-  std::string path = temp_path("truncated.h5");
+  std::string path = dir.path() + "/truncated.h5";
   {
     auto f = H5File::create(path, MPI_COMM_SELF);
     std::vector<double> v(10000, 1.0);
@@ -115,16 +115,15 @@ TEST_CASE("missing, truncated and incomplete files give errors naming the file",
              Catch::Contains("missing dataset '/nope'"));
   REQUIRE(truncate(path.c_str(), 1000) == 0);
   CHECK_THAT(error_of([&] { H5File::open_read(path, MPI_COMM_SELF).read_all<double>("/v"); }), Catch::Contains(path));
-  std::remove(path.c_str());
 
-  std::string text = temp_path("text.h5");
+  std::string text = dir.path() + "/text.h5";
   std::ofstream(text) << "not hdf5";
   CHECK_THAT(error_of([&] { H5File::open_read(text, MPI_COMM_SELF); }), Catch::Contains("not a readable HDF5 file"));
-  std::remove(text.c_str());
 }
 
 TEST_CASE("checkpoints store arrays, scalars and counters and check their kind", "[hdf5][checkpoint]") {
-  std::string path = temp_path("ckpt.h5");
+  const test::ScratchDir dir("h5file");
+  std::string path = dir.path() + "/ckpt.h5";
   std::vector<double> state{1, 2, 3, 4, 5, 6};
   {
     CheckpointWriter w(path, MPI_COMM_SELF, "test");
@@ -143,5 +142,4 @@ TEST_CASE("checkpoints store arrays, scalars and counters and check their kind",
   CHECK(r.counter("step") == 123456789012ULL);
   CHECK(r.text("note") == "hello");
   CHECK_THAT(error_of([&] { CheckpointReader(path, MPI_COMM_SELF, "lj"); }), Catch::Contains("expected 'lj'"));
-  std::remove(path.c_str());
 }

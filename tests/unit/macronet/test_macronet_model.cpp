@@ -12,6 +12,7 @@
 #include "learn/macronet/rank_correlation.hpp"
 #include "nn/gradient_check.hpp"
 #include "nn/parameter_init.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::macronet;
@@ -256,14 +257,13 @@ phi_exact = { noise_dims = 16, blocks = 2, hidden = 8, coupling = "resflow", log
 }
 
 TEST_CASE("MacroNet model file round trip", "[macronet]") {
-  char dir[] = "/tmp/macronet_unit_XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
+  const test::ScratchDir dir("macronet_unit");
   MacroNet<double> net(small_spec(2, 2, 1), small_spec(3, 0, 1), false);
   const auto u = random_batch(2, 8, 10), v = random_batch(3, 8, 11);
   warm_statistics(net, u, v);
   RunContext ctx;
   ctx.comm = MPI_COMM_SELF;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ModelFileInfo info;
   info.u = net.phi_u().spec;
   info.v = net.phi_v().spec;

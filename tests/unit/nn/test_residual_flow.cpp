@@ -11,6 +11,7 @@
 #include "nn/model_io.hpp"
 #include "nn/parameter_init.hpp"
 #include "nn/residual_flow.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::nn;
@@ -122,9 +123,8 @@ TEST_CASE("Residual flow: Lipschitz bound holds after every optimizer step", "[n
 }
 
 TEST_CASE("Residual flow: save and load", "[nn][flows][residual]") {
-  char dir[] = "/tmp/residual_flow_XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
-  const std::string path = std::string(dir) + "/block.h5";
+  const test::ScratchDir dir("residual_flow");
+  const std::string path = dir.path() + "/block.h5";
   ResidualFlowBlock<double> a(5, 9, 0.85, 11, 4), b(5, 9, 0.85, 12, 4);
   save_model_file(path, MPI_COMM_SELF, a);
   load_model_file(path, MPI_COMM_SELF, b);

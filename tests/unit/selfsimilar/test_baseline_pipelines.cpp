@@ -2,16 +2,13 @@
 // macro dynamics starts from its own initialisation and is trained with P and P' (so it ends
 // unlike the micro learner f), while the self-similar framework keeps F = f exactly; both are
 // evaluated from the models file.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <filesystem>
 
 #include "core/runtime.hpp"
 #include "io/h5file.hpp"
 #include "sim/diffusion/diffusion_simulate_stage.hpp"
 #include "sim/vicsek/vicsek_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -93,10 +90,9 @@ models = "models.h5"
 file = "results.h5"
 )";
 
-std::string run_deck(std::string deck, bool self_similar) {
+test::ScratchDir run_deck(std::string deck, bool self_similar) {
   deck.replace(deck.find("SELF_SIMILAR"), 12, self_similar ? "true" : "false");
-  std::string dir = "/tmp/macrodyn_selfsimilar_baseline_XXXXXX";
-  if (::mkdtemp(dir.data()) == nullptr) FAIL("cannot create " << dir);
+  test::ScratchDir dir("selfsimilar_baseline");
   StageRegistry registry;
   registry.add("simulate", "vicsek", vicsek::make_vicsek_simulate_stage, "");
   registry.add("simulate", "diffusion", diffusion::make_diffusion_simulate_stage, "");
@@ -104,7 +100,7 @@ std::string run_deck(std::string deck, bool self_similar) {
   auto parsed = Deck::from_string(deck, "test");
   RunContext ctx;
   ctx.comm = MPI_COMM_SELF;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ctx.progress_interval_s = 1e9;
   for (const auto& stage : parsed.root().tables("stage")) registry.create(stage)->run(ctx);
   return dir;
@@ -130,8 +126,8 @@ TEST_CASE("Vicsek and diffusion baselines train their own macro dynamics; the fr
   for (const bool self_similar : {true, false}) {
     const auto vicsek = run_deck(kVicsek, self_similar);
     const auto diffusion = run_deck(kDiffusion, self_similar);
-    const double dv = macro_vs_micro(vicsek, "/vicsek_L8_eta0_k0", "T2_S2");
-    const double dd = macro_vs_micro(diffusion, "/dt_0", "S2_T4");
+    const double dv = macro_vs_micro(vicsek.path(), "/vicsek_L8_eta0_k0", "T2_S2");
+    const double dd = macro_vs_micro(diffusion.path(), "/dt_0", "S2_T4");
     if (self_similar) {
       CHECK(dv == 0.0);
       CHECK(dd == 0.0);
@@ -139,13 +135,11 @@ TEST_CASE("Vicsek and diffusion baselines train their own macro dynamics; the fr
       CHECK(dv > 1e-3);
       CHECK(dd > 1e-3);
     }
-    for (const auto& dir : {vicsek, diffusion}) {
+    for (const std::string& dir : {vicsek.path(), diffusion.path()}) {
       const auto models = io::H5File::open_read(dir + "/models.h5", MPI_COMM_SELF);
       CHECK(models.attr_int("/", "self_similar") == (self_similar ? 1 : 0));
       const auto results = io::H5File::open_read(dir + "/results.h5", MPI_COMM_SELF);
       for (const double r : results.read_all<double>("/reconstruction")) CHECK(std::isfinite(r));
     }
-    std::filesystem::remove_all(vicsek);
-    std::filesystem::remove_all(diffusion);
   }
 }

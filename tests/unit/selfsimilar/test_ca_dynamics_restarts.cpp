@@ -1,9 +1,6 @@
 // Stage 1 of the CA pipeline is repeated while the learnt f gets a training cell wrong, even when its
 // loss is below dynamics_restart_loss, and stops at the first run that predicts every training cell;
 // within a run, a loss below dynamics_stop_loss ends training only once every training cell is right.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -11,6 +8,7 @@
 #include "io/h5file.hpp"
 #include "learn/selfsimilar/selfsimilar_train_stage.hpp"
 #include "sim/cellular_automata/ca_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 
@@ -52,26 +50,22 @@ dynamics_restarts = 3
   return io::H5File::open_read(ctx.path("models.h5"), MPI_COMM_SELF);
 }
 
-std::string temporary_directory() {
-  std::string dir = "/tmp/macrodyn_ca_restarts_XXXXXX";
-  REQUIRE(::mkdtemp(dir.data()) != nullptr);
-  return dir;
-}
-
 }  // namespace
 
 TEST_CASE("CA stage 1 restarts while a training cell is predicted wrong", "[selfsimilar]") {
   SECTION("an unfitted f is trained again although its loss is under the loss threshold") {
     // one epoch at a negligible rate cannot fit rule 60; the loss threshold alone would keep run 1
-    const auto models = train_stage_one(temporary_directory(),
-                                        "dynamics_epochs = 1\ndynamics_lr = 1e-9\ndynamics_restart_loss = 1e9\n");
+    const test::ScratchDir dir("ca_restarts");
+    const auto models =
+        train_stage_one(dir.path(), "dynamics_epochs = 1\ndynamics_lr = 1e-9\ndynamics_restart_loss = 1e9\n");
     for (const char* rule : {"/rule60", "/rule204"}) {
       CHECK(models.attr_int(rule, "dynamics_runs") == 3);
       CHECK(models.attr_double(rule, "dynamics_training_accuracy") < 1.0);
     }
   }
   SECTION("a fitted f ends the restarts") {
-    const auto models = train_stage_one(temporary_directory(), "dynamics_epochs = 60\ndynamics_restart_loss = 0.05\n");
+    const test::ScratchDir dir("ca_restarts");
+    const auto models = train_stage_one(dir.path(), "dynamics_epochs = 60\ndynamics_restart_loss = 0.05\n");
     for (const char* rule : {"/rule60", "/rule204"}) {
       INFO(rule);
       CHECK(models.attr_double(rule, "dynamics_training_accuracy") == 1.0);
@@ -80,8 +74,9 @@ TEST_CASE("CA stage 1 restarts while a training cell is predicted wrong", "[self
   }
   SECTION("a loss under stop_loss does not end a run that predicts a training cell wrong") {
     // every epoch's loss is under stop_loss: the run ends at the first epoch that fits every cell
-    const auto models = train_stage_one(
-        temporary_directory(), "dynamics_epochs = 60\ndynamics_stop_loss = 1e9\ndynamics_restart_loss = 1e9\n");
+    const test::ScratchDir dir("ca_restarts");
+    const auto models =
+        train_stage_one(dir.path(), "dynamics_epochs = 60\ndynamics_stop_loss = 1e9\ndynamics_restart_loss = 1e9\n");
     CHECK(models.attr_double("/rule60", "dynamics_training_accuracy") == 1.0);
     CHECK(models.attr_int("/rule60", "dynamics_runs") == 1);
     const size_t epochs = models.read_all<double>("/rule60/dynamics_loss").size();

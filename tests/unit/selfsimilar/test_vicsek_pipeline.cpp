@@ -1,9 +1,6 @@
 // Vicsek-lattice networks and data of the self-similar pipeline: gradients against finite
 // differences, the 2x2 + 2x2 dynamics stencil (translation-invariant, 3x3 reach on the torus), the
 // block gather's layout, and the loader's count / velocity-sum channels against the simulator's phi.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -14,6 +11,7 @@
 #include "learn/selfsimilar/vicsek_networks.hpp"
 #include "nn/gradient_check.hpp"
 #include "sim/vicsek/vicsek_simulate_stage.hpp"
+#include "test_support.hpp"
 
 using namespace macrodyn;
 using namespace macrodyn::nn;
@@ -169,8 +167,7 @@ TEST_CASE("Vicsek reconstruction on the leading frames counts frames dt < K of t
 
 TEST_CASE("Vicsek lattice loader: counts sum to N, velocity sums give the simulator's order parameter",
           "[selfsimilar]") {
-  char dir[] = "/tmp/macrodyn_vicsek_lattice_XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
+  const test::ScratchDir dir("vicsek_lattice");
   auto deck = Deck::from_string(R"(
 [[stage]]
 kind = "simulate"
@@ -187,10 +184,10 @@ lattice_start = 20
                                 "test");
   RunContext ctx;
   ctx.comm = MPI_COMM_SELF;
-  ctx.run_dir = dir;
+  ctx.run_dir = dir.path();
   ctx.progress_interval_s = 1e9;
   vicsek::make_vicsek_simulate_stage(deck.root().tables("stage")[0])->run(ctx);
-  const std::string path = std::string(dir) + "/vicsek_L8_eta0_k0.h5";
+  const std::string path = dir.path() + "/vicsek_L8_eta0_k0.h5";
   const auto d = load_vicsek_lattice(path, MPI_COMM_SELF, 25, 34);
   REQUIRE(d.frames == 10);
   REQUIRE(d.L == 8);
