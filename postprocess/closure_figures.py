@@ -5,8 +5,8 @@ the plotted numbers as CSV next to each), from closure evaluation files.
 Reads every closure evaluation file under the given files or directories (closure_results.py) and
 writes into --out whatever the data allow:
   figure2.png   mean relative error vs equivalent training data, one line per loss / p (mean over
-                repeats, error bars = std), e_tol = 3e-3 dashed (system --system, default predator_prey;
-                the runs with the most common lambda_cond);
+                repeats, error bars = std), e_tol (--e-tol, default 3e-3) dashed (system --system,
+                default predator_prey; the runs with the most common lambda_cond);
   figure3.png   error of every repeat per latent model structure (MLP, OnsagerNet, GFINNs ...), L_z next
                 to L_x,p (system --fig3-system, default lj; falls back to any system with several models);
   figure4.png   force computations needed to reach e_tol vs system size (atoms for lj), L_z and L_x,p:
@@ -18,7 +18,7 @@ writes into --out whatever the data allow:
 A figure without data is skipped with a note.
 
 usage: /usr/bin/python3 postprocess/closure_figures.py RUN_DIR_OR_FILE... [--out DIR] [--system S]
-           [--fig3-system lj] [--evaluation FILE] [--trajectories 3]
+           [--fig3-system lj] [--evaluation FILE] [--trajectories 3] [--e-tol 3e-3]
 """
 import argparse
 import math
@@ -51,7 +51,7 @@ def save(fig, path, rows, header):
     print("wrote", path, "and", csv)
 
 
-def figure2(records, system, path):
+def figure2(records, system, e_tol, path):
     mine, _ = cr.with_common_lambda([r for r in records if r["system"] == system and r["equivalent_data"]])
     if not mine:
         print("figure2: no %s results" % system, file=sys.stderr)
@@ -65,7 +65,7 @@ def figure2(records, system, path):
         std = [stats[(column, d)][1] for d in data]
         ax.errorbar(data, mean, yerr=std, marker="o", capsize=3, label=column.replace("L_x,p p=", "L_x,p p = "))
         rows += [[column.replace(",", ""), d, m, s, stats[(column, d)][2]] for d, m, s in zip(data, mean, std)]
-    ax.axhline(cr.ERROR_TOLERANCE, color="k", ls="--", lw=1, label="e_tol = 3e-3")
+    ax.axhline(e_tol, color="k", ls="--", lw=1, label="e_tol = %g" % e_tol)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("equivalent number of training data")
@@ -121,7 +121,7 @@ def crossing(points, tol):
     return points[0][0] if points and points[0][1] <= tol else None
 
 
-def figure4(records, path):
+def figure4(records, e_tol, path):
     mine = [r for r in records if r["force_computations"] and r["loss"] in ("L_z", "L_x,p") and r["state_dim"]]
     sizes = sorted({(r["system"], r["state_dim"]) for r in mine})
     if len(sizes) < 2:
@@ -135,7 +135,7 @@ def figure4(records, path):
             stats = cr.over_seeds([r for r in mine if (r["system"], r["state_dim"], r["loss"]) == (system, n, loss)],
                                   lambda r: r["force_computations"])
             points = sorted((f, m) for f, (m, _, _) in stats.items())
-            needed = crossing(points, cr.ERROR_TOLERANCE) if points else None
+            needed = crossing(points, e_tol) if points else None
             size = n / 6 if system == "lj" else n
             rows.append([system, size, loss, needed])
             if needed is not None:
@@ -146,7 +146,7 @@ def figure4(records, path):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("system size (atoms; grid cells for PDEs)")
-    ax.set_ylabel("force computations to reach e_tol = 3e-3")
+    ax.set_ylabel("force computations to reach e_tol = %g" % e_tol)
     ax.legend()
     save(fig, path, rows, ["system", "size", "loss", "force_computations"])
 
@@ -187,12 +187,14 @@ def main():
     ap.add_argument("--fig3-system", default="lj", help="system of Figure 3")
     ap.add_argument("--evaluation", default=None, help="evaluation file of the trajectory figure")
     ap.add_argument("--trajectories", type=int, default=3, help="test trajectories in the trajectory figure")
+    ap.add_argument("--e-tol", type=float, default=cr.ERROR_TOLERANCE,
+                    help="error tolerance of Figures 2 and 4 (default %g, the paper's)" % cr.ERROR_TOLERANCE)
     args = ap.parse_args()
     records = cr.collect(args.inputs)
     os.makedirs(args.out, exist_ok=True)
-    figure2(records, args.system, os.path.join(args.out, "figure2.png"))
+    figure2(records, args.system, args.e_tol, os.path.join(args.out, "figure2.png"))
     figure3(records, args.fig3_system, os.path.join(args.out, "figure3.png"))
-    figure4(records, os.path.join(args.out, "figure4.png"))
+    figure4(records, args.e_tol, os.path.join(args.out, "figure4.png"))
     trajectories(args.evaluation or records[0]["evaluation"], args.trajectories,
                  os.path.join(args.out, "trajectories.png"))
 
