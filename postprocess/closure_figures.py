@@ -11,7 +11,8 @@ writes into --out whatever the data allow:
                 to L_x,p (system --fig3-system, default lj; falls back to any system with several models);
   figure4.png   force computations needed to reach e_tol vs system size (atoms for lj), L_z and L_x,p:
                 per size, the error-vs-force-computations curve (mean over repeats) is interpolated
-                log-log at its first crossing of e_tol;
+                log-log at its first crossing of e_tol; the curves themselves in the left panel and
+                figure4_curves.csv;
   trajectories.png  true (encoded test trajectory) vs predicted (latent RK4 rollout) observable
                 trajectories of the first --trajectories test trajectories of one evaluation file (the
                 first found, or --evaluation FILE), one panel per observable dimension.
@@ -36,18 +37,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import closure_results as cr  # noqa: E402
 
 
-def save(fig, path, rows, header):
-    fig.tight_layout()
-    fig.savefig(path + ".tmp.png", dpi=120)
-    plt.close(fig)
-    os.replace(path + ".tmp.png", path)
-    csv = os.path.splitext(path)[0] + ".csv"
+def write_csv(csv, rows, header):
     with open(csv + ".tmp", "w") as f:
         f.write(",".join(header) + "\n")
         for row in rows:
             # strings lose their commas (L_x,p -> L_xp) so that every row has the header's columns
             f.write(",".join(x.replace(",", "") if isinstance(x, str) else cr.fmt(x) for x in row) + "\n")
     os.replace(csv + ".tmp", csv)
+
+
+def save(fig, path, rows, header):
+    fig.tight_layout()
+    fig.savefig(path + ".tmp.png", dpi=120)
+    plt.close(fig)
+    os.replace(path + ".tmp.png", path)
+    csv = os.path.splitext(path)[0] + ".csv"
+    write_csv(csv, rows, header)
     print("wrote", path, "and", csv)
 
 
@@ -127,28 +132,38 @@ def figure4(records, e_tol, path):
     if len(sizes) < 2:
         print("figure4: results for fewer than two system sizes", file=sys.stderr)
         return
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    rows = []
+    fig, (curves, needs) = plt.subplots(1, 2, figsize=(11, 4.5))
+    rows, curve_rows = [], []
     for j, loss in enumerate(("L_z", "L_x,p")):
         xs, ys = [], []
-        for system, n in sizes:
+        for k, (system, n) in enumerate(sizes):
             stats = cr.over_seeds([r for r in mine if (r["system"], r["state_dim"], r["loss"]) == (system, n, loss)],
                                   lambda r: r["force_computations"])
             points = sorted((f, m) for f, (m, _, _) in stats.items())
             needed = crossing(points, e_tol) if points else None
             size = n / 6 if system == "lj" else n
             rows.append([system, size, loss, needed])
+            curve_rows += [[system, size, loss, f, m, sd, count] for f, (m, sd, count) in sorted(stats.items())]
+            if points:
+                curves.plot(*zip(*points), "o-" if j == 0 else "s--", color="C%d" % k,
+                            label="%s, %g" % (loss, size))
             if needed is not None:
                 xs.append(size)
                 ys.append(needed)
         if xs:
-            ax.plot(xs, ys, "o-", color="C%d" % j, label=loss)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("system size (atoms; grid cells for PDEs)")
-    ax.set_ylabel("force computations to reach e_tol = %g" % e_tol)
-    ax.legend()
+            needs.plot(xs, ys, "o-", color="C%d" % j, label=loss)
+    curves.axhline(e_tol, color="k", ls=":", lw=1, label="e_tol = %g" % e_tol)
+    for ax in (curves, needs):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.legend(fontsize=7)
+    curves.set_xlabel("force computations")
+    curves.set_ylabel("mean relative error (mean over repeats)")
+    needs.set_xlabel("system size (atoms; grid cells for PDEs)")
+    needs.set_ylabel("force computations to reach e_tol = %g" % e_tol)
     save(fig, path, rows, ["system", "size", "loss", "force_computations"])
+    write_csv(os.path.splitext(path)[0] + "_curves.csv", curve_rows,
+              ["system", "size", "loss", "force_computations", "error_mean", "error_std", "repeats"])
 
 
 def trajectories(path, count, out):
