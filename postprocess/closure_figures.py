@@ -141,7 +141,7 @@ def figure4(records, e_tol, path):
                                   lambda r: r["force_computations"])
             points = sorted((f, m) for f, (m, _, _) in stats.items())
             needed = crossing(points, e_tol) if points else None
-            size = n / 6 if system == "lj" else n
+            size = n // 6 if system == "lj" else n
             rows.append([system, size, loss, needed])
             curve_rows += [[system, size, loss, f, m, sd, count] for f, (m, sd, count) in sorted(stats.items())]
             if points:

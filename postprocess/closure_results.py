@@ -187,4 +187,6 @@ def with_common_lambda(records):
 
 
 def fmt(x):
+    if isinstance(x, int):
+        return str(x)  # counts (atoms, configurations) in full
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else ("%.4g" % x)
