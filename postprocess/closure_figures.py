@@ -162,8 +162,10 @@ def figure4(records, e_tol, path):
     needs.set_xlabel("system size (atoms; grid cells for PDEs)")
     needs.set_ylabel("force computations to reach e_tol = %g" % e_tol)
     save(fig, path, rows, ["system", "size", "loss", "force_computations"])
-    write_csv(os.path.splitext(path)[0] + "_curves.csv", curve_rows,
+    curves_csv = os.path.splitext(path)[0] + "_curves.csv"
+    write_csv(curves_csv, curve_rows,
               ["system", "size", "loss", "force_computations", "error_mean", "error_std", "repeats"])
+    print("wrote", curves_csv)
 
 
 def trajectories(path, count, out):
