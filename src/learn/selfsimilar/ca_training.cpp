@@ -36,7 +36,7 @@ std::vector<double> run_training_epochs(MPI_Comm comm, nn::Layer<T>& model, cons
 
 template <class T>
 CaDynamicsFit train_ca_dynamics(MPI_Comm comm, const CaRuleData& data, long n_train, const CaTrainOptions& opt,
-                                      nn::Sequential<T>& dynamics) {
+                                nn::Sequential<T>& dynamics) {
   auto site = make_ca_site_dynamics<T>(opt.seed);
   copy_parameters<T>(dynamics, *site);  // start from the conv model's initial values
   nn::Tensor<T> x, target, logits, dlogits;
